@@ -1,0 +1,104 @@
+"""Per-update latency of every explorer, against a naive baseline.
+
+For each explorer in ``calclearn.EXPLORERS`` this drives every control through
+a sweep (its ends, its default and random values, every dropdown option; 40
+changes per control) and times one update from the control change to the new
+PNG bytes, in the kernel's process:
+
+- **calclearn**: the explorer as shipped (cached background, blitting, light
+  PNG compression);
+- **naive**: the same drawing code, but every change re-creates the figure
+  with pyplot and saves it as PNG, which is what ``interact`` plus
+  ``plt.plot`` does.
+
+Run it with ``python benchmarks/explorer_latency.py`` (``--quick`` for fewer
+changes). It reports figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import platform
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from calclearn import EXPLORERS
+from calclearn.plots import STYLE, LiveFigure
+from calclearn.widgets import sweep_values
+
+
+def sweep(explorer, rng: np.random.Generator, changes_per_control: int):
+    """The (name, value) changes of a sweep over every control."""
+    plan = []
+    for name, control in explorer.controls.items():
+        values = sweep_values(control, rng, n_random=changes_per_control)
+        plan += [(name, v) for v in values[: max(changes_per_control, 3)]]
+    return plan
+
+
+def time_live(explorer_class, plan) -> np.ndarray:
+    explorer = explorer_class()
+    timings = []
+    for name, value in plan:
+        start = time.perf_counter()
+        explorer.controls[name].value = value
+        timings.append(time.perf_counter() - start)
+    return np.array(timings)
+
+
+def time_naive(explorer_class, plan) -> np.ndarray:
+    explorer = explorer_class()
+    size = explorer.live.figure.get_size_inches()
+    values = explorer.values()
+    timings = []
+    for name, value in plan:
+        values[name] = value
+        start = time.perf_counter()
+        with matplotlib.rc_context(STYLE):
+            figure = plt.figure(figsize=size, layout="constrained")
+            explorer.live = LiveFigure(figure=figure, blit=False)
+            explorer.build(figure)
+            explorer.draw(**values)
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png")
+            plt.close(figure)
+        timings.append(time.perf_counter() - start)
+    return np.array(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="8 changes per control")
+    args = parser.parse_args()
+    per_control = 8 if args.quick else 40
+    rng = np.random.default_rng(0)
+    print(
+        f"{platform.processor() or platform.machine()}, matplotlib {matplotlib.__version__}"
+    )
+    header = (
+        f"{'explorer':<24}{'changes':>8}{'median ms':>11}{'p95 ms':>9}"
+        f"{'naive median':>14}{'naive p95':>11}{'speed-up':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    for explorer_class in EXPLORERS:
+        plan = sweep(explorer_class(), rng, per_control)
+        live = time_live(explorer_class, plan) * 1e3
+        naive = time_naive(explorer_class, plan) * 1e3
+        print(
+            f"{explorer_class.__name__:<24}{len(plan):>8}"
+            f"{np.median(live):>11.1f}{np.percentile(live, 95):>9.1f}"
+            f"{np.median(naive):>14.1f}{np.percentile(naive, 95):>11.1f}"
+            f"{np.median(naive) / np.median(live):>9.1f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,531 @@
+"""Numerical differentiation: finite differences, the complex step, gradient checks.
+
+The derivative is a limit, ``f'(x) = lim_{h->0} (f(x+h) - f(x)) / h``. A computer
+cannot take the limit, so it picks a small ``h``. Too large an ``h`` and the
+*truncation error* of the formula dominates; too small and the *round-off error*
+of subtracting two nearly equal floats does. The default steps below balance
+the two for each formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from calclearn._validation import (
+    require_callable,
+    require_choice,
+    require_real_array,
+    require_real_scalar,
+    require_vector,
+)
+
+METHODS = ("forward", "backward", "central", "complex")
+
+# The step whose total error (truncation + round-off) is smallest is about
+# eps**(1/(p+1)) for a formula of order p; complex step subtracts nothing, so
+# its step can be as tiny as we like.
+_STEP_EXPONENT = {"forward": 1 / 2, "backward": 1 / 2, "central": 1 / 3}
+_COMPLEX_STEP = 1e-20
+
+
+def default_step(x: Any, method: str = "central") -> np.ndarray:
+    """The step ``h`` that :func:`derivative` uses when none is given.
+
+    Parameters
+    ----------
+    x : array_like
+        Points where the derivative is taken. float32 input gets float32's eps.
+    method : {"forward", "backward", "central", "complex"}
+
+    Returns
+    -------
+    numpy.ndarray
+        ``eps**(1/2) * max(1, |x|)`` for one-sided differences,
+        ``eps**(1/3) * max(1, |x|)`` for central differences and ``1e-20`` for
+        the complex step, with the shape of ``x``.
+
+    Examples
+    --------
+    >>> float(default_step(0.0, "central"))  # cube root of 2**-52
+    6.0554544523933395e-06
+    """
+    method = require_choice(method, "method", METHODS)
+    points = require_real_array(x, "x")
+    if method == "complex":
+        return np.full(points.shape, _COMPLEX_STEP)
+    eps = np.finfo(points.dtype).eps
+    scale = np.maximum(1.0, np.abs(points)).astype(points.dtype)
+    return (eps ** _STEP_EXPONENT[method] * scale).astype(points.dtype)
+
+
+def _evaluate(f: Callable, x: np.ndarray, *, complex_ok: bool = False) -> np.ndarray:
+    """Call ``f(x)``; insist on the shape of ``x`` and finite values."""
+    try:
+        value = f(x)
+    except TypeError as exc:
+        if complex_ok:
+            raise ValueError(
+                "f is not complex-safe: it raised TypeError on complex input "
+                f"({exc}); write it with numpy functions or use method='central'"
+            ) from None
+        raise
+    if value is None:
+        raise ValueError("f returned None; did the function forget to `return`?")
+    value = np.asarray(value)
+    if value.shape != x.shape:
+        raise ValueError(
+            f"f must return one number per point: for x of shape {x.shape}, "
+            f"f(x) had shape {value.shape} (is f vectorised with numpy?)"
+        )
+    if complex_ok and not np.iscomplexobj(value):
+        raise ValueError(
+            "f is not complex-safe: f(x + ih) came back real, so the imaginary part "
+            "was dropped (abs(), math.*, float() or np.real do that); "
+            "use method='central'"
+        )
+    if not np.all(np.isfinite(value)):
+        bad = np.asarray(x)[~np.isfinite(value)].ravel()[0]
+        raise ValueError(f"f returned a non-finite value (nan or inf) at x={bad}")
+    return value
+
+
+def _step_sizes(h: Any, points: np.ndarray) -> np.ndarray:
+    """Check a user-given step: positive and finite, broadcastable to ``x``."""
+    if isinstance(h, bool) or not (
+        np.isscalar(h) or isinstance(h, np.ndarray | list | tuple)
+    ):
+        raise TypeError(f"h must be a positive number, got {type(h).__name__}")
+    steps = require_real_array(h, "h")
+    if np.any(steps <= 0):
+        raise ValueError(f"h must be positive, got {h!r}")
+    try:
+        np.broadcast_shapes(steps.shape, points.shape)
+    except ValueError:
+        raise ValueError(
+            f"h must be a number or an array broadcastable to x's shape "
+            f"{points.shape}, got shape {steps.shape}"
+        ) from None
+    return steps
+
+
+def derivative(
+    f: Callable,
+    x: Any,
+    method: str = "central",
+    h: float | None = None,
+) -> np.ndarray:
+    r"""Derivative of a function of one variable, by differences or complex step.
+
+    Parameters
+    ----------
+    f : callable
+        A function of one real variable, vectorised with numpy:
+        ``f(x)`` must return an array of the shape of ``x``.
+    x : array_like
+        Point(s) where the derivative is taken.
+    method : {"central", "forward", "backward", "complex"}
+        The formula:
+
+        - forward: :math:`(f(x+h) - f(x)) / h`, error :math:`O(h)`
+        - backward: :math:`(f(x) - f(x-h)) / h`, error :math:`O(h)`
+        - central: :math:`(f(x+h) - f(x-h)) / 2h`, error :math:`O(h^2)`
+        - complex: :math:`\operatorname{Im} f(x + ih) / h`, error :math:`O(h^2)`
+          with no subtraction, hence no round-off: exact to machine precision.
+          ``f`` must accept complex input (numpy functions, no ``abs``).
+    h : float or array_like, optional
+        Step size, positive and finite (an array of steps broadcasts against
+        ``x``). Default: :func:`default_step`.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`f'(x)` with the shape of ``x`` (broadcast with ``h``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float(derivative(np.sin, 1.0, method="complex")) == np.cos(1.0)
+    True
+    """
+    f = require_callable(f, "f")
+    method = require_choice(method, "method", METHODS)
+    points = require_real_array(x, "x")
+    step = default_step(points, method) if h is None else _step_sizes(h, points)
+    if method == "complex":
+        complex_type = np.complex64 if points.dtype == np.float32 else np.complex128
+        shifted = points.astype(complex_type) + 1j * step
+        return (_evaluate(f, shifted, complex_ok=True).imag / step).astype(points.dtype)
+    step = np.asarray(step, dtype=points.dtype)
+    if method == "forward":
+        return (_evaluate(f, points + step) - _evaluate(f, points)) / step
+    if method == "backward":
+        return (_evaluate(f, points) - _evaluate(f, points - step)) / step
+    return (_evaluate(f, points + step) - _evaluate(f, points - step)) / (2 * step)
+
+
+def _scalar_field(f: Callable, point: np.ndarray) -> float | complex:
+    """Evaluate a function of a vector that must return one finite number."""
+    value = f(point)
+    if value is None:
+        raise ValueError("f returned None; did the function forget to `return`?")
+    value = np.asarray(value)
+    if value.shape != ():
+        raise ValueError(
+            f"f must return a single number for a point of shape {point.shape}, "
+            f"got shape {value.shape}"
+        )
+    if not np.isfinite(value):
+        raise ValueError(f"f returned a non-finite value (nan or inf) at {point}")
+    return value[()]
+
+
+def _vector_field(f: Callable, point: np.ndarray) -> np.ndarray:
+    value = f(point)
+    if value is None:
+        raise ValueError("f returned None; did the function forget to `return`?")
+    value = np.asarray(value, dtype=np.result_type(value, np.float64))
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"f returned a non-finite value (nan or inf) at {point}")
+    return value
+
+
+def jacobian(
+    f: Callable,
+    x: Any,
+    method: str = "central",
+    h: float | None = None,
+) -> np.ndarray:
+    r"""Jacobian matrix of a function of a vector, by finite differences.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x)`` takes a 1-D array of length ``n`` and returns an array.
+    x : array_like, shape (n,)
+        The point.
+    method : {"central", "forward", "backward", "complex"}
+        Difference formula, as in :func:`derivative`, applied along each
+        coordinate direction :math:`e_j`.
+    h : float, optional
+        Step size (default as in :func:`default_step`).
+
+    Returns
+    -------
+    numpy.ndarray, shape ``f(x).shape + (n,)``
+        :math:`J_{ij} = \partial f_i / \partial x_j`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> J = jacobian(lambda p: np.array([p[0] * p[1], p[0] + p[1]]), [2.0, 3.0])
+    >>> np.allclose(J, [[3.0, 2.0], [1.0, 1.0]])
+    True
+    """
+    f = require_callable(f, "f")
+    method = require_choice(method, "method", METHODS)
+    point = require_vector(x, "x").astype(np.float64)
+    steps = (
+        default_step(point, method)
+        if h is None
+        else np.full(point.shape, require_real_scalar(h, "h", positive=True))
+    )
+    columns = []
+    for j, step in enumerate(steps):
+        direction = np.zeros_like(point)
+        direction[j] = 1.0
+        if method == "complex":
+            try:
+                value = _vector_field(f, point + 1j * step * direction)
+            except TypeError as exc:
+                raise ValueError(
+                    f"f is not complex-safe ({exc}); use method='central'"
+                ) from None
+            if not np.iscomplexobj(value):
+                raise ValueError(
+                    "f is not complex-safe: f(x + ih e_j) came back real; "
+                    "use method='central'"
+                )
+            columns.append(value.imag / step)
+        elif method == "forward":
+            columns.append(
+                (_vector_field(f, point + step * direction) - _vector_field(f, point))
+                / step
+            )
+        elif method == "backward":
+            columns.append(
+                (_vector_field(f, point) - _vector_field(f, point - step * direction))
+                / step
+            )
+        else:
+            columns.append(
+                (
+                    _vector_field(f, point + step * direction)
+                    - _vector_field(f, point - step * direction)
+                )
+                / (2 * step)
+            )
+    return np.stack(columns, axis=-1)
+
+
+def gradient(
+    f: Callable,
+    x: Any,
+    method: str = "central",
+    h: float | None = None,
+) -> np.ndarray:
+    r"""Gradient of a scalar function of a vector, by finite differences.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x)`` takes a 1-D array of length ``n`` and returns one number.
+    x : array_like, shape (n,)
+        The point.
+    method, h
+        As in :func:`jacobian`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+        :math:`\nabla f(x) = (\partial f/\partial x_1, \dots, \partial f/\partial x_n)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> np.allclose(gradient(lambda p: p[0] ** 2 + 3 * p[1], [1.0, 5.0]), [2.0, 3.0])
+    True
+    """
+    f = require_callable(f, "f")
+    point = require_vector(x, "x")
+    _scalar_field(f, point.astype(np.float64))
+    return jacobian(f, point, method=method, h=h)
+
+
+def hessian(f: Callable, x: Any, h: float | None = None) -> np.ndarray:
+    r"""Hessian matrix of a scalar function of a vector, by central differences.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x)`` takes a 1-D array of length ``n`` and returns one number.
+    x : array_like, shape (n,)
+        The point.
+    h : float, optional
+        Step size. Default ``eps**(1/4) * max(1, |x_i|)``, which balances the
+        :math:`O(h^2)` truncation error against :math:`O(\varepsilon / h^2)`
+        round-off.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, n)
+        Symmetric matrix with
+
+        .. math:: H_{ij} \approx \frac{f(x + h_i e_i + h_j e_j) - f(x + h_i e_i
+           - h_j e_j) - f(x - h_i e_i + h_j e_j) + f(x - h_i e_i - h_j e_j)}
+           {4 h_i h_j}.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> H = hessian(lambda p: p[0] ** 2 * p[1], [1.0, 2.0])
+    >>> np.allclose(H, [[4.0, 2.0], [2.0, 0.0]], atol=1e-6)
+    True
+    """
+    f = require_callable(f, "f")
+    point = require_vector(x, "x").astype(np.float64)
+    if h is None:
+        steps = np.finfo(np.float64).eps ** 0.25 * np.maximum(1.0, np.abs(point))
+    else:
+        steps = np.full(point.shape, require_real_scalar(h, "h", positive=True))
+    n = point.size
+    basis = np.eye(n) * steps
+    result = np.empty((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            a, b = basis[i], basis[j]
+            value = (
+                _scalar_field(f, point + a + b)
+                - _scalar_field(f, point + a - b)
+                - _scalar_field(f, point - a + b)
+                + _scalar_field(f, point - a - b)
+            ) / (4 * steps[i] * steps[j])
+            result[i, j] = result[j, i] = value
+    return result
+
+
+# Thresholds on the relative error of a gradient check (CS231n's rule of thumb,
+# for float64 with central differences): where the learner's gradient sits.
+GRADIENT_CHECK_THRESHOLDS = (
+    (1e-7, "correct", "agrees to about 7 digits or better: the gradient is right"),
+    (
+        1e-4,
+        "acceptable only with kinks",
+        "fine for ReLU/hinge losses with kinks; too high for smooth functions "
+        "like tanh or softmax, so look for a small bug",
+    ),
+    (
+        1e-2,
+        "suspicious",
+        "something is probably off: check each term of the gradient",
+    ),
+    (np.inf, "wrong", "the gradient is wrong: a term, sign or factor is off"),
+)
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """Result of :func:`gradient_check`.
+
+    Attributes
+    ----------
+    relative_error : float
+        ``max|g_num - g| / max(max(|g_num| + |g|), tiny)``.
+    verdict : str
+        ``"correct"``, ``"acceptable only with kinks"``, ``"suspicious"``
+        or ``"wrong"``.
+    advice : str
+        What the verdict means.
+    numerical, analytic : numpy.ndarray
+        The finite-difference and the supplied gradient.
+    worst_index : tuple
+        Where the two differ most.
+    """
+
+    relative_error: float
+    verdict: str
+    advice: str
+    numerical: np.ndarray
+    analytic: np.ndarray
+    worst_index: tuple
+
+    @property
+    def passed(self) -> bool:
+        """True when the verdict is ``"correct"``."""
+        return self.verdict == "correct"
+
+    def __str__(self) -> str:
+        return (
+            f"relative error {self.relative_error:.2e}: {self.verdict} ({self.advice})"
+        )
+
+
+def gradient_check(
+    f: Callable,
+    grad_f: Callable,
+    x: Any,
+    h: float | None = None,
+) -> GradientCheck:
+    r"""Compare a hand-written gradient with central differences.
+
+    Parameters
+    ----------
+    f : callable
+        Scalar function of a 1-D array.
+    grad_f : callable
+        The gradient to check: ``grad_f(x)`` returns an array of the shape of ``x``.
+    x : array_like, shape (n,)
+        Where to check. Avoid kinks (e.g. ReLU at 0) and symmetric points.
+    h : float, optional
+        Step for the central differences (default ``cbrt(eps) * max(1, |x|)``).
+
+    Returns
+    -------
+    GradientCheck
+        With
+
+        .. math:: r = \frac{\max_i |g^{num}_i - g_i|}
+                           {\max(\max_i (|g^{num}_i| + |g_i|), \text{tiny})}
+
+        and the verdict from :data:`GRADIENT_CHECK_THRESHOLDS`:
+        ``r <= 1e-7`` correct, ``<= 1e-4`` acceptable only with kinks,
+        ``<= 1e-2`` suspicious, otherwise wrong.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check = gradient_check(lambda p: np.sum(p**2), lambda p: 2 * p, [1.0, -2.0])
+    >>> check.verdict
+    'correct'
+    """
+    f = require_callable(f, "f")
+    grad_f = require_callable(grad_f, "grad_f")
+    point = require_vector(x, "x").astype(np.float64)
+    numerical = gradient(f, point, method="central", h=h)
+    analytic = grad_f(point.copy())
+    if analytic is None:
+        raise ValueError("grad_f returned None; did the function forget to `return`?")
+    analytic = np.asarray(analytic, dtype=np.float64)
+    if analytic.shape != point.shape:
+        raise ValueError(
+            f"grad_f must return an array of the shape of x {point.shape}, "
+            f"got shape {analytic.shape}"
+        )
+    if not np.all(np.isfinite(analytic)):
+        raise ValueError("grad_f returned a non-finite value (nan or inf)")
+    difference = np.abs(numerical - analytic)
+    scale = max(
+        float(np.max(np.abs(numerical) + np.abs(analytic))), np.finfo(float).tiny
+    )
+    relative = float(np.max(difference)) / scale
+    for limit, verdict, advice in GRADIENT_CHECK_THRESHOLDS:
+        if relative <= limit:
+            break
+    worst = np.unravel_index(int(np.argmax(difference)), difference.shape)
+    return GradientCheck(relative, verdict, advice, numerical, analytic, worst)
+
+
+def step_size_errors(
+    f: Callable,
+    exact: float,
+    x: float,
+    steps: Any,
+    method: str = "central",
+    dtype: Any = np.float64,
+) -> np.ndarray:
+    r"""Absolute error of :func:`derivative` for each step size in ``steps``.
+
+    This is the data of the classic log-log plot: the error falls like
+    :math:`h^p` (truncation) until round-off, about :math:`\varepsilon |f| / h`,
+    takes over.
+
+    Parameters
+    ----------
+    f : callable
+        Vectorised function of one variable.
+    exact : float
+        The true :math:`f'(x)`, from calculus or sympy.
+    x : float
+        The point.
+    steps : array_like
+        Positive step sizes.
+    method : {"central", "forward", "backward", "complex"}
+    dtype : {numpy.float64, numpy.float32}
+        Precision of the arithmetic.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`|D_h f(x) - f'(x)|` for each step, in float64.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> errors = step_size_errors(np.sin, np.cos(1.0), 1.0, [1e-1, 1e-2])
+    >>> bool(errors[1] < errors[0] / 50)  # central: error ~ h**2
+    True
+    """
+    f = require_callable(f, "f")
+    exact = require_real_scalar(exact, "exact")
+    x = require_real_scalar(x, "x")
+    hs = require_real_array(steps, "steps")
+    if hs.ndim != 1 or np.any(hs <= 0):
+        raise ValueError("steps must be a 1-D array of positive step sizes")
+    if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"dtype must be numpy.float32 or numpy.float64, got {dtype}")
+    points = np.full(hs.shape, x, dtype=dtype)
+    estimates = derivative(f, points, method=method, h=hs.astype(dtype))
+    return np.abs(estimates.astype(np.float64) - exact)

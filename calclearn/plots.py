@@ -1,0 +1,229 @@
+"""Figures: one house style, fast redraws for explorers, and the static plots.
+
+Explorers redraw on every slider step, so they cannot afford to rebuild a
+figure each time (about 90 ms). :class:`LiveFigure` renders the unchanging part
+of a figure once, keeps that bitmap, and per update only restores it and draws
+the few artists that move (matplotlib's *blitting*), then encodes the PNG with
+light compression. That takes a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import matplotlib
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+#: The palette: one colour per role, used the same way in every chapter.
+COLORS = {
+    "function": "#1f3b73",
+    "secant": "#e07a1f",
+    "tangent": "#2a9d5c",
+    "path": "#c0392b",
+    "point": "#111111",
+    "stable": "#d8f0df",
+    "oscillating": "#fdf0cf",
+    "unstable": "#f8d7d4",
+    "muted": "#8a8f98",
+}
+
+STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.25,
+    "legend.frameon": False,
+    "legend.fontsize": 9,
+    "lines.linewidth": 2.0,
+    "mathtext.fontset": "dejavusans",
+}
+
+_MESSAGE_STYLE = {
+    "info": {"facecolor": "#eef4ff", "edgecolor": "#7d9bd1"},
+    "warning": {"facecolor": "#fff4d6", "edgecolor": "#d9a400"},
+    "error": {"facecolor": "#fde2e0", "edgecolor": "#c0392b"},
+}
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Context in which new figures and artists take the course's style."""
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def new_figure(width: float = 7.0, height: float = 4.2) -> Figure:
+    """A figure with an Agg canvas and no pyplot state (nothing to close).
+
+    Parameters
+    ----------
+    width, height : float
+        Size in inches, at 100 dpi.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    with house_style():
+        figure = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def figure_to_png(figure: Figure, compress_level: int = 6) -> bytes:
+    """Render ``figure`` and return PNG bytes."""
+    canvas = figure.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return rgba_to_png(canvas.buffer_rgba(), compress_level)
+
+
+def rgba_to_png(buffer: Any, compress_level: int) -> bytes:
+    """Encode an RGBA buffer (height, width, 4) as PNG bytes."""
+    pixels = np.asarray(buffer)
+    image = Image.frombuffer(
+        "RGBA", (pixels.shape[1], pixels.shape[0]), pixels, "raw", "RGBA", 0, 1
+    )
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=compress_level)
+    return out.getvalue()
+
+
+class LiveFigure:
+    """A figure redrawn by blitting: a cached background plus moving artists.
+
+    Parameters
+    ----------
+    width, height : float
+        Size in inches.
+    figure : matplotlib.figure.Figure, optional
+        Draw on this figure instead of a new one.
+    blit : bool
+        With ``False`` every render draws the whole figure, as a naive
+        explorer would; the benchmark uses it as the baseline.
+
+    Notes
+    -----
+    Build the axes and artists on :attr:`figure`, register the ones that
+    change with :meth:`animate`, and call :meth:`render` after each change.
+    When anything else changes (limits, a new landscape), call
+    :meth:`invalidate` so the background is rendered again.
+    """
+
+    def __init__(
+        self,
+        width: float = 7.0,
+        height: float = 4.2,
+        figure: Figure | None = None,
+        blit: bool = True,
+    ) -> None:
+        self.figure = new_figure(width, height) if figure is None else figure
+        self.blit = blit
+        self._animated: list[Artist] = []
+        self._background = None
+        self._messages: dict[Axes, Artist] = {}
+
+    def animate(self, artist: Artist) -> Artist:
+        """Mark ``artist`` as one that changes on updates; return it."""
+        artist.set_animated(self.blit)
+        self._animated.append(artist)
+        return artist
+
+    def animated_artists(self) -> list[Artist]:
+        """The artists redrawn on each update."""
+        return list(self._animated)
+
+    def invalidate(self) -> None:
+        """Forget the background: the next render draws the whole figure."""
+        self._background = None
+
+    def message_box(self, ax: Axes) -> Artist:
+        """An (initially empty) message box at the top of ``ax``."""
+        with house_style():
+            text = ax.text(
+                0.5,
+                0.97,
+                "",
+                transform=ax.transAxes,
+                ha="center",
+                va="top",
+                fontsize=9.5,
+                zorder=10,
+                bbox={"boxstyle": "round,pad=0.4", **_MESSAGE_STYLE["info"]},
+            )
+        self._messages[ax] = self.animate(text)
+        return text
+
+    def say(self, ax: Axes, text: str, kind: str = "info") -> None:
+        """Show ``text`` in the message box of ``ax`` (empty text hides it)."""
+        box = self._messages.get(ax) or self.message_box(ax)
+        # Wrap to the axes' width (about 6.5 px per character at this size).
+        width = ax.get_position().width * self.figure.get_figwidth() * 100
+        box.set_text(textwrap.fill(text, width=max(20, int(width / 6.5))))
+        box.set_visible(bool(text))
+        box.get_bbox_patch().set(**_MESSAGE_STYLE[kind])
+
+    def render(self, compress_level: int = 1) -> bytes:
+        """Draw what changed and return the whole figure as PNG bytes."""
+        canvas = self.figure.canvas
+        if not self.blit:
+            canvas.draw()
+            return rgba_to_png(canvas.buffer_rgba(), compress_level)
+        if self._background is None:
+            canvas.draw()  # animated artists are skipped by a full draw
+            # Constrained layout has placed the axes; solving it again on every
+            # later full draw would double the cost of a new background.
+            self.figure.set_layout_engine("none")
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._animated:
+            if artist.get_visible():
+                self.figure.draw_artist(artist)
+        return rgba_to_png(canvas.buffer_rgba(), compress_level)
+
+
+def plotted_arrays(figure: Figure) -> Iterable[tuple[Artist, np.ndarray]]:
+    """Every visible line's and scatter's data in ``figure``, for sanity checks."""
+    for ax in figure.axes:
+        for line in ax.get_lines():
+            if line.get_visible():
+                yield line, np.asarray(line.get_xydata(), dtype=float)
+        for collection in ax.collections:
+            if collection.get_visible() and hasattr(collection, "get_offsets"):
+                yield collection, np.asarray(collection.get_offsets(), dtype=float)
+
+
+def _register_png_formatter() -> None:
+    """Let a bare :class:`~matplotlib.figure.Figure` display as PNG in Jupyter.
+
+    Our static plots return figures made without pyplot; this teaches IPython
+    to show them, without pulling in pyplot's global state.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["image/png"]
+    formatter.for_type(Figure, figure_to_png)
+
+
+_register_png_formatter()
