@@ -79,9 +79,8 @@ def main() -> None:
     args = parser.parse_args()
     per_control = 8 if args.quick else 40
     rng = np.random.default_rng(0)
-    print(
-        f"{platform.processor() or platform.machine()}, matplotlib {matplotlib.__version__}"
-    )
+    machine = platform.processor() or platform.machine()
+    print(f"{machine}, matplotlib {matplotlib.__version__}")
     header = (
         f"{'explorer':<24}{'changes':>8}{'median ms':>11}{'p95 ms':>9}"
         f"{'naive median':>14}{'naive p95':>11}{'speed-up':>10}"

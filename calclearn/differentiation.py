@@ -471,9 +471,9 @@ def gradient_check(
         float(np.max(np.abs(numerical) + np.abs(analytic))), np.finfo(float).tiny
     )
     relative = float(np.max(difference)) / scale
-    for limit, verdict, advice in GRADIENT_CHECK_THRESHOLDS:
-        if relative <= limit:
-            break
+    _, verdict, advice = next(
+        row for row in GRADIENT_CHECK_THRESHOLDS if relative <= row[0]
+    )
     worst = np.unravel_index(int(np.argmax(difference)), difference.shape)
     return GradientCheck(relative, verdict, advice, numerical, analytic, worst)
 

@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from calclearn.curves import CURVES
-from calclearn.differentiation import derivative, step_size_errors
+from calclearn.differentiation import step_size_errors
 from calclearn.optim import gradient_descent
 from calclearn.plots import COLORS
 from calclearn.widgets import Explorer, dropdown, int_slider, log_slider, slider
