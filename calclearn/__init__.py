@@ -9,6 +9,7 @@ The notebooks call it for every computation, figure and explorer:
 - :mod:`calclearn.plots` and :mod:`calclearn.widgets`: figures and the explorer
   framework; :mod:`calclearn.explorers`: the explorers themselves
 - :mod:`calclearn.exercises`: instant-feedback checks
+- :mod:`calclearn.environment`: the start page's self-check
 """
 
 from calclearn.curves import CURVES, Curve
@@ -23,6 +24,7 @@ from calclearn.differentiation import (
     jacobian,
     step_size_errors,
 )
+from calclearn.environment import self_check
 from calclearn.explorers import (
     EXPLORERS,
     LearningRateExplorer,
@@ -60,6 +62,7 @@ __all__ = [
     "gradient_descent",
     "hessian",
     "jacobian",
+    "self_check",
     "step_size_errors",
     "symbolic_derivative",
     "symbolic_gradient",

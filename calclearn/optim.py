@@ -74,14 +74,15 @@ class DescentRun:
                 "minimum by more than it corrected, so |x| grew without bound"
             )
         how = " with zig-zags" if self.zigzag else ""
+        steps = f"{self.steps} step{'' if self.steps == 1 else 's'}"
         if self.status == "converged":
-            return f"Converged{how} in {self.steps} steps (|∇f| below tolerance)"
+            return f"Converged{how} in {steps} (|∇f| below tolerance)"
         if self.status == "converging":
             return (
-                f"Converging{how}: the loss is still falling after {self.steps} steps"
+                f"Converging{how}: the loss is still falling after {steps}"
             )
         return (
-            f"Stuck{how}: after {self.steps} steps the loss is not falling and "
+            f"Stuck{how}: after {steps} the loss is not falling and "
             "the iterates are bouncing without settling"
         )
 

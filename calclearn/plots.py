@@ -178,6 +178,14 @@ class LiveFigure:
         box.set_visible(bool(text))
         box.get_bbox_patch().set(**_MESSAGE_STYLE[kind])
 
+    def messages(self) -> list[str]:
+        """The texts of the visible message boxes (what the learner reads)."""
+        return [
+            box.get_text().replace("\n", " ")
+            for box in self._messages.values()
+            if box.get_visible() and box.get_text()
+        ]
+
     def render(self, compress_level: int = 1) -> bytes:
         """Draw what changed and return the whole figure as PNG bytes."""
         canvas = self.figure.canvas

@@ -106,6 +106,7 @@ def _check_shape_and_values(
     got: Any, expected: np.ndarray, where: str
 ) -> tuple[np.ndarray | None, str | None]:
     """Convert ``got``; on trouble return the message that explains it."""
+    where = where[:1].upper() + where[1:]
     if got is None:
         return None, f"{where} returned `None`. Did you forget the `return` line?"
     array = _as_array(got)
@@ -243,7 +244,7 @@ def check_value(
     if learner is None or learner is Ellipsis:
         return Feedback(False, f"{name} is not filled in yet: compute it, then run.")
     right = np.asarray(expected, dtype=float)
-    array, problem = _check_shape_and_values(learner, right, name.capitalize())
+    array, problem = _check_shape_and_values(learner, right, name)
     if problem:
         return Feedback(False, problem)
     if _same(array, right, rtol, atol):

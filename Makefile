@@ -1,0 +1,39 @@
+# The course's two everyday commands, `make lab` and `make test`, plus the
+# notebook refresh. Everything happens in ./.venv, made from the python3 on PATH.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: lab test test-fast refresh benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Open the course in JupyterLab on its start page.
+lab: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[lab]"
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+# Install the test extras, then lint and run every test: unit tests, notebooks
+# under nbval (strict), the widget sweep, the browser suite and the Binder rebuild.
+test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/ruff check calclearn tests benchmarks notebooks
+	$(BIN)/ruff format --check calclearn tests benchmarks notebooks
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg tests notebooks
+
+# Quick loop while writing: no browser suite, no Binder rebuild.
+test-fast: $(BIN)/python
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg -m "not browser and not binder" tests notebooks
+
+# Re-execute every notebook top to bottom in a fresh kernel and save the outputs.
+refresh: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m calclearn._refresh notebooks
+
+benchmark: $(BIN)/python
+	$(BIN)/python benchmarks/explorer_latency.py
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,72 @@
+"""Re-execute the course notebooks and save their outputs: ``make refresh``.
+
+Each notebook runs top to bottom in a fresh kernel started from this Python,
+so the stored outputs are exactly what a learner's "Restart and Run All" gives.
+Widget state is saved in the notebook, so that JupyterLab can show the
+explorers' last images before the learner runs anything, and metadata that
+changes from machine to machine (Python's patch version) is normalised to
+keep diffs to what really changed.
+
+Usage: ``python -m calclearn._refresh [NOTEBOOK_OR_FOLDER ...]``
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+KERNEL_NAME = "python3"
+TIMEOUT_SECONDS = 600
+
+
+def refresh(path: Path) -> float:
+    """Execute the notebook at ``path`` in place; return the seconds it took."""
+    notebook = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(
+        notebook,
+        kernel_name=KERNEL_NAME,
+        timeout=TIMEOUT_SECONDS,
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=True,
+    ).execute()
+    seconds = time.perf_counter() - start
+    notebook.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": KERNEL_NAME,
+    }
+    notebook.metadata["language_info"] = {"name": "python"}
+    nbformat.validate(notebook)
+    nbformat.write(notebook, path)
+    return seconds
+
+
+def notebooks(arguments: list[str]) -> list[Path]:
+    """The notebooks named, or found in the folders named (default notebooks/)."""
+    found: list[Path] = []
+    for argument in arguments or ["notebooks"]:
+        path = Path(argument)
+        if path.is_dir():
+            found += sorted(
+                p for p in path.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+            )
+        elif path.suffix == ".ipynb" and path.exists():
+            found.append(path)
+        else:
+            raise SystemExit(f"not a notebook or a folder of notebooks: {argument}")
+    return found
+
+
+def main(arguments: list[str]) -> None:
+    for path in notebooks(arguments):
+        print(f"{path}: ", end="", flush=True)
+        print(f"executed in {refresh(path):.1f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
