@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
+from calclearn._validation import require_real_scalar
 from calclearn.symbolic import as_expression, to_numpy
 
 _x = sympy.Symbol("x")
@@ -55,7 +56,15 @@ class Curve:
     minima: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        expression = as_expression(self.formula)
+        try:
+            expression = as_expression(self.formula)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"formula: {exc}") from None
+        if not isinstance(self.window, tuple | list) or len(self.window) != 2:
+            raise TypeError(f"window must be a pair (a, b), got {self.window!r}")
+        a, b = (require_real_scalar(end, "window") for end in self.window)
+        if not a < b:
+            raise ValueError(f"window must be (a, b) with a < b, got {self.window}")
         extra = expression.free_symbols - {_x}
         if extra:
             raise ValueError(f"formula must use only the variable x, found {extra}")
@@ -73,7 +82,10 @@ class Curve:
         for i in np.flatnonzero((slope[:-1] < 0) & (slope[1:] >= 0)):
             x = grid[i + 1] if slope[i + 1] == 0 else grid[i]
             for _ in range(50):  # Newton on f' = 0, started next to the root
-                step = self.df(x) / self.d2f(x)
+                gradient, curvature = self.df(x), self.d2f(x)
+                if gradient == 0 or curvature <= 0:  # on the root, or flat f''
+                    break
+                step = gradient / curvature
                 x = x - step
                 if abs(step) < 1e-15 * max(1.0, abs(x)):
                     break

@@ -9,6 +9,7 @@ the two for each formula.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,8 +28,9 @@ METHODS = ("forward", "backward", "central", "complex")
 
 # The step whose total error (truncation + round-off) is smallest is about
 # eps**(1/(p+1)) for a formula of order p; complex step subtracts nothing, so
-# its step can be as tiny as we like.
-_STEP_EXPONENT = {"forward": 1 / 2, "backward": 1 / 2, "central": 1 / 3}
+# its step can be as tiny as we like. (np.cbrt, not ``eps ** (1/3)``: 1/3 is
+# not exact in binary, and the power is then a few ulps off the cube root.)
+_STEP_ROOT = {"forward": np.sqrt, "backward": np.sqrt, "central": np.cbrt}
 _COMPLEX_STEP = 1e-20
 
 
@@ -59,23 +61,48 @@ def default_step(x: Any, method: str = "central") -> np.ndarray:
         return np.full(points.shape, _COMPLEX_STEP)
     eps = np.finfo(points.dtype).eps
     scale = np.maximum(1.0, np.abs(points)).astype(points.dtype)
-    return (eps ** _STEP_EXPONENT[method] * scale).astype(points.dtype)
+    return (_STEP_ROOT[method](eps) * scale).astype(points.dtype)
+
+
+def _call(f: Callable, x: np.ndarray, *, complex_ok: bool = False) -> Any:
+    """Call ``f(x)`` quietly: the caller checks the result for nan and inf.
+
+    With ``complex_ok``, dropping the imaginary part (math.*, float()) is an error.
+    """
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        if complex_ok:
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+        try:
+            return f(x)
+        except (TypeError, np.exceptions.ComplexWarning) as exc:
+            if complex_ok:
+                raise ValueError(
+                    "f is not complex-safe: it dropped or refused the imaginary "
+                    f"part of complex input ({exc}); write it with numpy functions "
+                    "or use method='central'"
+                ) from None
+            raise
+
+
+def _numeric(value: Any, what: str) -> np.ndarray:
+    """``value`` as an array, insisting on numbers (not None, strings, objects)."""
+    if value is None:
+        raise ValueError(f"{what} returned None; did the function forget to `return`?")
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{what} must return numbers: {exc}") from None
+    if array.dtype.kind not in "biufc":
+        raise TypeError(
+            f"{what} must return numbers, got {type(value).__name__} "
+            f"of dtype {array.dtype}"
+        )
+    return array
 
 
 def _evaluate(f: Callable, x: np.ndarray, *, complex_ok: bool = False) -> np.ndarray:
     """Call ``f(x)``; insist on the shape of ``x`` and finite values."""
-    try:
-        value = f(x)
-    except TypeError as exc:
-        if complex_ok:
-            raise ValueError(
-                "f is not complex-safe: it raised TypeError on complex input "
-                f"({exc}); write it with numpy functions or use method='central'"
-            ) from None
-        raise
-    if value is None:
-        raise ValueError("f returned None; did the function forget to `return`?")
-    value = np.asarray(value)
+    value = _numeric(_call(f, x, complex_ok=complex_ok), "f")
     if value.shape != x.shape:
         raise ValueError(
             f"f must return one number per point: for x of shape {x.shape}, "
@@ -148,7 +175,7 @@ def derivative(
     Examples
     --------
     >>> import numpy as np
-    >>> float(derivative(np.sin, 1.0, method="complex")) == np.cos(1.0)
+    >>> bool(derivative(np.sin, 1.0, method="complex") == np.cos(1.0))
     True
     """
     f = require_callable(f, "f")
@@ -169,10 +196,7 @@ def derivative(
 
 def _scalar_field(f: Callable, point: np.ndarray) -> float | complex:
     """Evaluate a function of a vector that must return one finite number."""
-    value = f(point)
-    if value is None:
-        raise ValueError("f returned None; did the function forget to `return`?")
-    value = np.asarray(value)
+    value = _numeric(_call(f, point), "f")
     if value.shape != ():
         raise ValueError(
             f"f must return a single number for a point of shape {point.shape}, "
@@ -183,11 +207,11 @@ def _scalar_field(f: Callable, point: np.ndarray) -> float | complex:
     return value[()]
 
 
-def _vector_field(f: Callable, point: np.ndarray) -> np.ndarray:
-    value = f(point)
-    if value is None:
-        raise ValueError("f returned None; did the function forget to `return`?")
-    value = np.asarray(value, dtype=np.result_type(value, np.float64))
+def _vector_field(
+    f: Callable, point: np.ndarray, *, complex_ok: bool = False
+) -> np.ndarray:
+    value = _numeric(_call(f, point, complex_ok=complex_ok), "f")
+    value = value.astype(np.result_type(value, np.float64))
     if not np.all(np.isfinite(value)):
         raise ValueError(f"f returned a non-finite value (nan or inf) at {point}")
     return value
@@ -238,12 +262,7 @@ def jacobian(
         direction = np.zeros_like(point)
         direction[j] = 1.0
         if method == "complex":
-            try:
-                value = _vector_field(f, point + 1j * step * direction)
-            except TypeError as exc:
-                raise ValueError(
-                    f"f is not complex-safe ({exc}); use method='central'"
-                ) from None
+            value = _vector_field(f, point + 1j * step * direction, complex_ok=True)
             if not np.iscomplexobj(value):
                 raise ValueError(
                     "f is not complex-safe: f(x + ih e_j) came back real; "
@@ -455,10 +474,10 @@ def gradient_check(
     grad_f = require_callable(grad_f, "grad_f")
     point = require_vector(x, "x").astype(np.float64)
     numerical = gradient(f, point, method="central", h=h)
-    analytic = grad_f(point.copy())
-    if analytic is None:
-        raise ValueError("grad_f returned None; did the function forget to `return`?")
-    analytic = np.asarray(analytic, dtype=np.float64)
+    analytic = _numeric(_call(grad_f, point.copy()), "grad_f")
+    if np.iscomplexobj(analytic):
+        raise TypeError("grad_f must return real numbers, got complex ones")
+    analytic = analytic.astype(np.float64)
     if analytic.shape != point.shape:
         raise ValueError(
             f"grad_f must return an array of the shape of x {point.shape}, "
@@ -524,8 +543,15 @@ def step_size_errors(
     hs = require_real_array(steps, "steps")
     if hs.ndim != 1 or np.any(hs <= 0):
         raise ValueError("steps must be a 1-D array of positive step sizes")
-    if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:  # not a dtype at all, e.g. "foo"
+        resolved = None
+    if resolved is None or resolved not in (np.float32, np.float64):
         raise TypeError(f"dtype must be numpy.float32 or numpy.float64, got {dtype}")
+    dtype = resolved
+    if np.any(hs.astype(dtype) <= 0):
+        raise ValueError(f"steps must be representable as positive {dtype} numbers")
     points = np.full(hs.shape, x, dtype=dtype)
     estimates = derivative(f, points, method=method, h=hs.astype(dtype))
     return np.abs(estimates.astype(np.float64) - exact)

@@ -14,7 +14,6 @@ REQUIRED = {
     "matplotlib": "3.7",
     "ipywidgets": "8.1",
     "sympy": "1.12",
-    "PIL": "9.0",
 }
 
 

@@ -78,13 +78,39 @@ class DescentRun:
         if self.status == "converged":
             return f"Converged{how} in {steps} (|∇f| below tolerance)"
         if self.status == "converging":
-            return (
-                f"Converging{how}: the loss is still falling after {steps}"
-            )
+            return f"Converging{how}: the loss is still falling after {steps}"
         return (
             f"Stuck{how}: after {steps} the loss is not falling and "
             "the iterates are bouncing without settling"
         )
+
+
+def _loss(f: Callable, x: np.ndarray) -> float:
+    """``f(x)`` as a float; the loss must be a single number."""
+    value = f(x)
+    if value is None:
+        raise ValueError("f returned None; did the function forget to `return`?")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"f must return a real number: {exc}") from None
+    if array.shape != ():
+        raise ValueError(f"f must return a single number, got shape {array.shape}")
+    return float(array)
+
+
+def _gradient(grad: Callable, x: np.ndarray) -> np.ndarray:
+    """``grad(x)`` as a float array of the shape of ``x``."""
+    value = grad(x)
+    if value is None:
+        raise ValueError("grad returned None; did the function forget to `return`?")
+    try:
+        g = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"grad must return real numbers: {exc}") from None
+    if g.shape != x.shape:
+        raise ValueError(f"grad must return an array of shape {x.shape}, got {g.shape}")
+    return g
 
 
 def gradient_descent(
@@ -125,7 +151,7 @@ def gradient_descent(
 
     >>> run = gradient_descent(lambda x: 2 * x**2, lambda x: 4 * x, 1.0, 0.6, 100)
     >>> run.status, run.diverged_at
-    ('diverged', 35)
+    ('diverged', 42)
     """
     f = require_callable(f, "f")
     grad = require_callable(grad, "grad")
@@ -135,15 +161,11 @@ def gradient_descent(
     tol = require_real_scalar(tol, "tol", nonnegative=True)
 
     limit = _BLOW_UP * max(1.0, float(np.max(np.abs(x))))
-    path, losses, norms = [x], [float(f(x))], []
+    path, losses, norms = [x], [_loss(f, x)], []
     status, diverged_at = "converging", None
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps + 1):
-            g = np.asarray(grad(x), dtype=np.float64)
-            if g.shape != x.shape:
-                raise ValueError(
-                    f"grad must return an array of shape {x.shape}, got {g.shape}"
-                )
+            g = _gradient(grad, x)
             norms.append(float(np.linalg.norm(g)))
             if norms[-1] <= tol:
                 status = "converged"
@@ -151,7 +173,7 @@ def gradient_descent(
             if k == steps:
                 break
             candidate = x - lr * g
-            loss = float(f(candidate))
+            loss = _loss(f, candidate)
             if (
                 not (np.all(np.isfinite(candidate)) and np.isfinite(loss))
                 or np.max(np.abs(candidate)) > limit

@@ -9,8 +9,9 @@ light compression. That takes a few milliseconds.
 
 from __future__ import annotations
 
-import io
+import struct
 import textwrap
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -21,7 +22,6 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 #: The palette: one colour per role, used the same way in every chapter.
 COLORS = {
@@ -94,14 +94,28 @@ def figure_to_png(figure: Figure, compress_level: int = 6) -> bytes:
 
 
 def rgba_to_png(buffer: Any, compress_level: int) -> bytes:
-    """Encode an RGBA buffer (height, width, 4) as PNG bytes."""
-    pixels = np.asarray(buffer)
-    image = Image.frombuffer(
-        "RGBA", (pixels.shape[1], pixels.shape[0]), pixels, "raw", "RGBA", 0, 1
+    """Encode an RGBA buffer of shape (height, width, 4) as PNG bytes.
+
+    Written out by hand because the general encoders spend most of their time
+    choosing a filter per row; for plots, no filter and fast zlib is both
+    quicker (about 2.5 ms for 840x390) and smaller.
+    """
+    pixels = np.asarray(buffer, dtype=np.uint8)
+    height, width = pixels.shape[:2]
+    rows = np.zeros((height, 1 + 4 * width), dtype=np.uint8)  # filter byte 0
+    rows[:, 1:] = pixels.reshape(height, -1)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        checksum = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", checksum)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows.tobytes(), compress_level))
+        + chunk(b"IEND", b"")
     )
-    out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=compress_level)
-    return out.getvalue()
 
 
 class LiveFigure:

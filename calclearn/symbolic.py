@@ -40,7 +40,7 @@ def as_expression(expr: Any) -> sympy.Expr:
     if isinstance(expr, str):
         try:
             return sympy.sympify(expr, rational=True)
-        except (sympy.SympifyError, SyntaxError, TypeError) as exc:
+        except Exception as exc:  # sympify evaluates the string: anything can fail
             raise ValueError(f"expr could not be read as a formula: {exc}") from None
     raise TypeError(
         f"expr must be a sympy expression or a string, got {type(expr).__name__}"
@@ -58,7 +58,10 @@ def _symbols(expr: sympy.Expr, variables: Variables) -> tuple[sympy.Symbol, ...]
         return tuple(sympy.symbols(variables, seq=True))
     if isinstance(variables, sympy.Symbol):
         return (variables,)
-    symbols = tuple(variables)
+    try:
+        symbols = tuple(variables)
+    except TypeError:
+        symbols = ()
     if not symbols or not all(isinstance(s, sympy.Symbol) for s in symbols):
         raise TypeError("variables must be sympy Symbols or a string like 'x y'")
     return symbols
@@ -174,7 +177,12 @@ def to_numpy(expr: Any, variables: Variables = None) -> Callable[..., np.ndarray
     compiled = [sympy.lambdify(symbols, p, modules="numpy") for p in parts]
 
     def evaluate(point: Any) -> np.ndarray:
-        array = np.asarray(point)
+        try:
+            array = np.asarray(point)
+            if array.dtype.kind not in "biufc":
+                raise TypeError(f"dtype {array.dtype}")
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"point must contain numbers: {exc}") from None
         if np.iscomplexobj(array):
             array = array.astype(np.complex128)
         else:

@@ -72,11 +72,14 @@ _GENERIC_FACTORS = (
 
 
 def _as_array(value: Any) -> np.ndarray | None:
+    """``value`` as a float array, or None if it is not real numbers."""
     try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+        array = np.asarray(value)
+        if array.dtype.kind == "c":  # casting would silently drop the imaginary part
+            return None
+        return np.asarray(array, dtype=float)
+    except (TypeError, ValueError, OverflowError):  # e.g. None, "abc", 10**400
         return None
-    return array
 
 
 def _same(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
@@ -112,7 +115,8 @@ def _check_shape_and_values(
     array = _as_array(got)
     if array is None:
         return None, (
-            f"{where} returned a {type(got).__name__}, not a number or an array."
+            f"{where} returned a {type(got).__name__}, not a real number "
+            "or an array of real numbers."
         )
     if array.shape != expected.shape:
         return None, (

@@ -173,6 +173,7 @@ class StepSizeExplorer(Explorer):
         }
         self.ax.set_xlim(self.hs[0], self.hs[-1])
         self.ax.set_ylim(1e-17, 1e2)
+        self.ax.minorticks_off()  # 8 minor ticks a decade over 17 decades is noise
         self.ax.set_xlabel("step h")
         self.ax.set_ylabel("absolute error of f′(x)")
         self.ax.legend(loc="lower left", bbox_to_anchor=(0.0, 0.08))
@@ -255,6 +256,7 @@ class LearningRateExplorer(Explorer):
         )
         self.err_ax.set_xlim(0, self._STEPS_MAX)
         self.err_ax.set_ylim(1e-17, 1e7)  # room for convergence and blow-up alike
+        self.err_ax.minorticks_off()
         self.err_ax.set_xlabel("step k")
         self.err_ax.set_ylabel("|xₖ − x*|")
 
