@@ -129,13 +129,17 @@ def _vectorise(
     (IEEE double, same operations in the same order), so they agree to the bit.
     """
 
-    def value(points: np.ndarray) -> np.ndarray:
+    def value(points: Any) -> np.ndarray:
+        if type(points) is not np.ndarray or points.dtype != _FLOAT64:
+            points = np.asarray(points, dtype=np.float64)  # e.g. `start`, ints
         if points.ndim == 1:
             x, y = points.tolist()
             return np.float64(value_xy(x, y))
         return value_xy(points[..., 0], points[..., 1])
 
-    def gradient(points: np.ndarray) -> np.ndarray:
+    def gradient(points: Any) -> np.ndarray:
+        if type(points) is not np.ndarray or points.dtype != _FLOAT64:
+            points = np.asarray(points, dtype=np.float64)  # e.g. `start`, ints
         if points.ndim == 1:
             x, y = points.tolist()
             return np.array(gradient_xy(x, y), dtype=np.float64)
@@ -145,7 +149,9 @@ def _vectorise(
         out[..., 1] = gy
         return out
 
-    def hessian(points: np.ndarray) -> np.ndarray:
+    def hessian(points: Any) -> np.ndarray:
+        if type(points) is not np.ndarray or points.dtype != _FLOAT64:
+            points = np.asarray(points, dtype=np.float64)  # e.g. `start`, ints
         if points.ndim == 1:
             x, y = points.tolist()
             hxx, hxy, hyy = hessian_xy(x, y)
@@ -197,15 +203,22 @@ class Landscape:
         The same formula in sympy, in the symbols ``x, y = sympy.symbols("x y")``,
         for exact checks in tests and notebooks.
     value, gradient, hessian : callable
-        The fast formulas. They take a float64 array of shape ``(..., 2)`` and
-        return shapes ``(...)``, ``(..., 2)`` and ``(..., 2, 2)``. They do not
-        check their argument; :meth:`f`, :meth:`grad` and :meth:`hess` do.
+        The fast formulas. They take points of shape ``(..., 2)`` (a float
+        array, or a tuple or list) and return shapes ``(...)``, ``(..., 2)``
+        and ``(..., 2, 2)``, in float64. They do not check their argument
+        (for speed in inner loops); :meth:`f`, :meth:`grad` and :meth:`hess`
+        do, and raise a clear error on a wrong shape, nan or text.
     window : ((float, float), (float, float))
         Suggested plotting window ``((xmin, xmax), (ymin, ymax))``.
     start : (float, float)
         Suggested start point for an optimiser.
     critical_points : tuple of CriticalPoint
         The known minima, and the maxima and saddles that matter.
+
+    Notes
+    -----
+    Two landscapes are equal when everything but the numpy functions is: the
+    sympy expression stands for the function.
 
     Examples
     --------
@@ -221,9 +234,11 @@ class Landscape:
     name: str
     latex: str
     expression: sympy.Expr = field(repr=False)
-    value: Callable[[np.ndarray], Any] = field(repr=False)
-    gradient: Callable[[np.ndarray], np.ndarray] = field(repr=False)
-    hessian: Callable[[np.ndarray], np.ndarray] = field(repr=False)
+    # Equality goes by the formula, not by function identity, so that
+    # quadratic_bowl() == quadratic_bowl() although each builds new closures.
+    value: Callable[[np.ndarray], Any] = field(repr=False, compare=False)
+    gradient: Callable[[np.ndarray], np.ndarray] = field(repr=False, compare=False)
+    hessian: Callable[[np.ndarray], np.ndarray] = field(repr=False, compare=False)
     window: Window
     start: tuple[float, float]
     critical_points: tuple[CriticalPoint, ...] = field(repr=False)

@@ -9,6 +9,7 @@ light compression. That takes a few milliseconds.
 
 from __future__ import annotations
 
+import io
 import struct
 import textwrap
 import zlib
@@ -22,6 +23,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 #: The palette: one colour per role, used the same way in every chapter.
 COLORS = {
@@ -116,6 +118,19 @@ def rgba_to_png(buffer: Any, compress_level: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(rows.tobytes(), compress_level))
         + chunk(b"IEND", b"")
     )
+
+
+def compact_png(png: bytes) -> bytes:
+    """Re-encode a PNG with a 256-colour palette: about 3x smaller for plots.
+
+    For images that are stored (in a notebook, a static export), not for the
+    live updates, where encoding speed matters more than size.
+    """
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    palette = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 class LiveFigure:
@@ -218,6 +233,137 @@ class LiveFigure:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
         return rgba_to_png(canvas.buffer_rgba(), compress_level)
+
+
+_CRITICAL_MARKERS = {
+    "minimum": {"marker": "*", "s": 150, "label": "minimum"},
+    "maximum": {"marker": "^", "s": 70, "label": "maximum"},
+    "saddle": {"marker": "X", "s": 70, "label": "saddle"},
+}
+
+
+def draw_landscape(
+    ax: Axes,
+    landscape: Any,
+    *,
+    levels: int = 18,
+    resolution: int = 160,
+    critical_points: bool = True,
+) -> list[Artist]:
+    """Draw the filled contour map of a landscape on ``ax``; return the artists.
+
+    Levels are quantiles of the values over the window, so surfaces whose
+    values span many orders of magnitude (Rosenbrock) still show their
+    valleys. The aspect ratio is 1, so right angles look right: the gradient
+    must *look* perpendicular to the level sets.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    landscape : calclearn.landscapes.Landscape
+    levels : int
+        Number of contour levels.
+    resolution : int
+        Grid points per axis.
+    critical_points : bool
+        Mark the landscape's minima, maxima and saddles.
+    """
+    (x0, x1), (y0, y1) = landscape.window
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    grid = np.stack(np.meshgrid(xs, ys), axis=-1)
+    values = landscape.value(grid)
+    bounds = np.unique(np.quantile(values, np.linspace(0, 1, levels + 1) ** 1.5))
+    with house_style():
+        artists: list[Artist] = [
+            ax.contourf(xs, ys, values, bounds, cmap="Blues_r", alpha=0.85),
+            ax.contour(xs, ys, values, bounds, colors="white", linewidths=0.6),
+        ]
+        if critical_points:
+            for point in landscape.critical_points:
+                style = _CRITICAL_MARKERS[point.kind]
+                artists.append(
+                    ax.scatter(
+                        *point.point,
+                        marker=style["marker"],
+                        s=style["s"],
+                        color="#f5c518",
+                        edgecolor="black",
+                        linewidths=0.7,
+                        zorder=6,
+                    )
+                )
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.grid(False)
+    return artists
+
+
+def surface_figure(landscape: Any, resolution: int = 80) -> Figure:
+    """A landscape twice: as a surface in 3-D and as a contour map from above.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    figure = new_figure(9.0, 4.0)
+    surface_ax = figure.add_subplot(1, 2, 1, projection="3d")
+    map_ax = figure.add_subplot(1, 2, 2)
+    (x0, x1), (y0, y1) = landscape.window
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    grid = np.stack(np.meshgrid(xs, ys), axis=-1)
+    values = landscape.value(grid)
+    with house_style():
+        surface_ax.plot_surface(
+            grid[..., 0], grid[..., 1], values, cmap="Blues_r", linewidth=0
+        )
+    surface_ax.set_xlabel("x")
+    surface_ax.set_ylabel("y")
+    surface_ax.set_zlabel("f(x, y)")
+    surface_ax.set_title("the surface z = f(x, y)")
+    draw_landscape(map_ax, landscape, critical_points=False)
+    map_ax.set_title("the contour map: the surface seen from above")
+    figure.suptitle(f"${landscape.latex}$")
+    return figure
+
+
+def gradient_field_figure(landscape: Any, arrows: int = 15) -> Figure:
+    r"""Contours of ``landscape`` with the gradient direction drawn on a grid.
+
+    Each arrow is :math:`\nabla f / \|\nabla f\|`: unit length, so the
+    direction is readable everywhere, and colour-coded by
+    :math:`\|\nabla f\|` on a log scale.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    figure = new_figure(6.2, 5.2)
+    ax = figure.add_subplot()
+    draw_landscape(ax, landscape)
+    (x0, x1), (y0, y1) = landscape.window
+    xs, ys = np.linspace(x0, x1, arrows), np.linspace(y0, y1, arrows)
+    grid = np.stack(np.meshgrid(xs, ys), axis=-1)
+    gradient = landscape.gradient(grid)
+    norm = np.linalg.norm(gradient, axis=-1)
+    unit = gradient / np.where(norm > 0, norm, 1.0)[..., None]
+    with house_style():
+        field = ax.quiver(
+            grid[..., 0],
+            grid[..., 1],
+            unit[..., 0],
+            unit[..., 1],
+            np.log10(np.maximum(norm, 1e-12)),
+            cmap="autumn",
+            angles="xy",
+            pivot="mid",
+            width=0.004,
+        )
+        figure.colorbar(field, ax=ax, label="log₁₀ |∇f|", shrink=0.8)
+    ax.set_title(f"${landscape.latex}$: ∇f points uphill, across the contours")
+    return figure
 
 
 def plotted_arrays(figure: Figure) -> Iterable[tuple[Artist, np.ndarray]]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,7 +37,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from calclearn.plots import LiveFigure
+from calclearn.plots import LiveFigure, compact_png
 
 _CONTROL_LAYOUT = {"width": "340px"}
 _STYLE = {"description_width": "120px"}
@@ -100,7 +100,7 @@ def int_slider(
     )
 
 
-def dropdown(description: str, options: list[str], value: str) -> widgets.Dropdown:
+def dropdown(description: str, options: Sequence[str], value: str) -> widgets.Dropdown:
     """A dropdown in the course's layout."""
     return widgets.Dropdown(
         options=options,
@@ -235,6 +235,18 @@ class Explorer:
         self.refresh()
         return self
 
+    def set_range(self, name: str, minimum: float, maximum: float, value: Any) -> Any:
+        """Give slider ``name`` a new range and value without a redraw.
+
+        For :meth:`draw` to call when a choice (another landscape, say) changes
+        which values make sense. Returns the value the slider took (clipped to
+        the range).
+        """
+        control = self.controls[name]
+        with self._hold(), control.hold_trait_notifications():
+            control.min, control.max, control.value = minimum, maximum, value
+        return control.value
+
     @contextmanager
     def _hold(self) -> Iterator[None]:
         self._holding = True
@@ -265,13 +277,17 @@ class Explorer:
         self.last_update_seconds = time.perf_counter() - start
 
     def static_png(self) -> bytes:
-        """A PNG of the current state, well compressed, for static viewers."""
-        return self.live.render(compress_level=6)
+        """A PNG of the current state, compact, for static viewers."""
+        return compact_png(self.live.render())
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        png = self.static_png()
+        # The widget shows the same picture, compactly encoded, so the state
+        # that a saved notebook keeps for the widget is small too.
+        self.image.value = png
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
-        bundle["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
+        bundle["image/png"] = base64.b64encode(png).decode("ascii")
         return bundle
 
     def __repr__(self) -> str:

@@ -31,6 +31,10 @@ class Feedback:
     passed: bool
     message: str
 
+    def __post_init__(self) -> None:
+        # Messages often start with a name ("your gradient ..."): a sentence.
+        object.__setattr__(self, "message", self.message[:1].upper() + self.message[1:])
+
     def __repr__(self) -> str:
         return f"{'✅' if self.passed else '❌'} {self.message}"
 
@@ -109,7 +113,6 @@ def _check_shape_and_values(
     got: Any, expected: np.ndarray, where: str
 ) -> tuple[np.ndarray | None, str | None]:
     """Convert ``got``; on trouble return the message that explains it."""
-    where = where[:1].upper() + where[1:]
     if got is None:
         return None, f"{where} returned `None`. Did you forget the `return` line?"
     array = _as_array(got)

@@ -10,13 +10,31 @@ from calclearn.explorers.derivatives import (
     SecantExplorer,
     StepSizeExplorer,
 )
+from calclearn.explorers.gradients import (
+    ConditioningExplorer,
+    DirectionalDerivativeExplorer,
+    GradientDescentExplorer,
+)
+from calclearn.explorers.partials import SliceExplorer
 
 #: Every explorer class of the course (constructible with no arguments).
-EXPLORERS = (SecantExplorer, StepSizeExplorer, LearningRateExplorer)
+EXPLORERS = (
+    SecantExplorer,
+    StepSizeExplorer,
+    LearningRateExplorer,
+    SliceExplorer,
+    DirectionalDerivativeExplorer,
+    GradientDescentExplorer,
+    ConditioningExplorer,
+)
 
 __all__ = [
     "EXPLORERS",
+    "ConditioningExplorer",
+    "DirectionalDerivativeExplorer",
+    "GradientDescentExplorer",
     "LearningRateExplorer",
     "SecantExplorer",
+    "SliceExplorer",
     "StepSizeExplorer",
 ]

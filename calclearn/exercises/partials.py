@@ -1,0 +1,101 @@
+"""Checks for the exercises of Chapter 2, *Partial derivatives*."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from calclearn.exercises import Feedback, Mistake, check_function
+
+_POINTS = [(x, y) for x, y in ((-2.0, 1.0), (0.5, -1.5), (1.0, 3.0), (2.5, 0.25))]
+
+
+def _at(args: tuple) -> str:
+    return f"(x, y) = ({args[0]:g}, {args[1]:g})"
+
+
+def check_partials_by_hand(partials_fn: Any) -> Feedback:
+    """Exercise 1: for :math:`f(x, y) = x^2 y + 3y`,
+    ``partials(x, y)`` returns :math:`(2xy,\\; x^2 + 3)`."""
+    return check_function(
+        partials_fn,
+        lambda x, y: np.array([2 * x * y, x**2 + 3]),
+        _POINTS,
+        name="your partials",
+        success="Correct: ∂f/∂x = 2xy (y is a constant), ∂f/∂y = x² + 3.",
+        mistakes=[
+            Mistake(
+                lambda x, y: np.array([x**2 + 3, 2 * x * y]),
+                "Both entries are right but swapped: return (∂f/∂x, ∂f/∂y) "
+                "in that order.",
+            ),
+            Mistake(
+                lambda x, y: np.array([2 * x * y, x**2]),
+                "∂f/∂y misses a term: the derivative of 3y with respect to y is 3.",
+            ),
+            Mistake(
+                lambda x, y: np.array([2 * x * y + x**2, x**2 + 3]),
+                "For ∂f/∂x, hold y fixed: x²y differentiates to 2xy and nothing else.",
+            ),
+        ],
+        describe=_at,
+    )
+
+
+def check_booth_gradient(gradient_fn: Any) -> Feedback:
+    """Exercise 2: the gradient of Booth's function
+    :math:`(x + 2y - 7)^2 + (2x + y - 5)^2`."""
+    return check_function(
+        gradient_fn,
+        lambda x, y: np.array([10 * x + 8 * y - 34, 8 * x + 10 * y - 38]),
+        _POINTS,
+        name="your gradient",
+        success="Correct: ∇f = (10x + 8y − 34, 8x + 10y − 38); it vanishes at (1, 3).",
+        mistakes=[
+            Mistake(
+                lambda x, y: np.array(
+                    [
+                        2 * (x + 2 * y - 7) + 2 * (2 * x + y - 5),
+                        2 * (x + 2 * y - 7) + 2 * (2 * x + y - 5),
+                    ]
+                ),
+                "You forgot the inner derivatives (the chain rule): "
+                "∂/∂x (2x + y − 5) = 2 and ∂/∂y (x + 2y − 7) = 2.",
+            ),
+            Mistake(
+                lambda x, y: np.array([8 * x + 10 * y - 38, 10 * x + 8 * y - 34]),
+                "The two partials are swapped: the first entry is ∂f/∂x.",
+            ),
+        ],
+        describe=_at,
+    )
+
+
+def check_partial_difference(partial_fn: Any) -> Feedback:
+    """Exercise 3: ``partial_x(f, x, y, h)`` is the central difference along x."""
+    cases = [
+        (lambda x, y: x**2 * y, 1.0, 2.0, 1e-4),
+        (lambda x, y: np.sin(x) * np.exp(y), 0.3, -0.5, 1e-3),
+        (lambda x, y: x * y**3, -1.5, 0.7, 1e-2),
+    ]
+    return check_function(
+        partial_fn,
+        lambda f, x, y, h: (f(x + h, y) - f(x - h, y)) / (2 * h),
+        cases,
+        name="partial_x",
+        success="Correct: move x by ±h, keep y where it is, divide by 2h.",
+        mistakes=[
+            Mistake(
+                lambda f, x, y, h: (f(x, y + h) - f(x, y - h)) / (2 * h),
+                "You moved y: that is ∂f/∂y. For ∂f/∂x, step in x and hold y.",
+            ),
+            Mistake(
+                lambda f, x, y, h: (f(x + h, y) - f(x - h, y)) / h,
+                "x + h and x − h are 2h apart: divide by 2h.",
+            ),
+        ],
+        rtol=1e-12,
+        atol=1e-12,
+        describe=lambda a: f"x = {a[1]:g}, y = {a[2]:g}, h = {a[3]:g}",
+    )

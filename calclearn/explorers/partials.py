@@ -1,0 +1,111 @@
+"""Chapter 2 explorer: a partial derivative is the slope of a slice."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from calclearn.differentiation import derivative
+from calclearn.explorers.contours import ContourExplorer, landscape_control
+from calclearn.plots import COLORS
+from calclearn.widgets import dropdown, slider
+
+_SLICE_LANDSCAPES = ["Himmelblau", "Booth", "Saddle", "Monkey saddle", "Rosenbrock"]
+_ALONG = ["x (y held fixed)", "y (x held fixed)"]
+
+
+class SliceExplorer(ContourExplorer):
+    r"""Hold one variable fixed and the surface becomes a curve: its slope is
+    the partial derivative.
+
+    Left: the contour map with the slice (the line where ``y`` is held fixed,
+    or ``x``) and the point. Right: the slice curve :math:`t \mapsto f(t, y_0)`
+    (or :math:`f(x_0, t)`) with its tangent at the point, whose slope is
+    :math:`\partial f/\partial x` (or :math:`\partial f/\partial y`).
+    """
+
+    caption = (
+        "Move y to choose the slice, move x along it: the slope of the green "
+        "tangent on the right is ∂f/∂x at the point. Switch to slicing along y "
+        "for ∂f/∂y."
+    )
+    width, height = 8.8, 4.2
+
+    def make_controls(self):
+        return {
+            "landscape": landscape_control(_SLICE_LANDSCAPES, "Himmelblau"),
+            "along": dropdown("slice along", _ALONG, _ALONG[0]),
+            "x": slider("x", 1.0, -5.0, 5.0, 0.05),
+            "y": slider("y", 1.0, -5.0, 5.0, 0.05),
+        }
+
+    def build(self, figure: Figure) -> None:
+        self.map_ax, self.slice_ax = figure.subplots(1, 2, width_ratios=[1, 1.15])
+        live = self.live
+        self.slice_line = live.animate(
+            self.map_ax.plot([], [], color=COLORS["secant"], lw=2.2)[0]
+        )
+        self.map_point = live.animate(
+            self.map_ax.plot([], [], "o", color=COLORS["point"], ms=6, zorder=7)[0]
+        )
+        self.curve = live.animate(self.slice_ax.plot([], [], color=COLORS["secant"])[0])
+        self.tangent = live.animate(
+            self.slice_ax.plot([], [], "--", color=COLORS["tangent"], lw=1.8)[0]
+        )
+        self.slice_point = live.animate(
+            self.slice_ax.plot([], [], "o", color=COLORS["point"], ms=6, zorder=5)[0]
+        )
+        live.message_box(self.slice_ax)
+        self._along_shown = None
+
+    def draw(self, landscape: str, along: str, x: float, y: float) -> None:
+        surface, changed = self.show_landscape(self.map_ax, landscape)
+        if changed:
+            x, y = self.controls["x"].value, self.controls["y"].value
+        axis = 0 if along == _ALONG[0] else 1
+        window = surface.window[axis]
+        if changed or self._along_shown != along:
+            (x0, x1), (y0, y1) = surface.window
+            corners = np.stack(
+                np.meshgrid(np.linspace(x0, x1, 60), np.linspace(y0, y1, 60)), -1
+            )
+            values = surface.value(corners)
+            span = values.max() - values.min()
+            self.slice_ax.set_xlim(*window)
+            self.slice_ax.set_ylim(
+                values.min() - 0.05 * span, values.max() + 0.3 * span
+            )
+            name = "xy"[axis]
+            fixed = "xy"[1 - axis]
+            self.slice_ax.set_xlabel(name)
+            self.slice_ax.set_title(f"the slice: f along {name}, {fixed} held fixed")
+            self._along_shown = along
+            self.live.invalidate()
+
+        point = np.array([x, y])
+        ts = np.linspace(*window, 300)
+        line = np.repeat(point[None, :], len(ts), axis=0)
+        line[:, axis] = ts
+        self.slice_line.set_data(line[:, 0], line[:, 1])
+        self.map_point.set_data([x], [y])
+
+        value = float(surface.value(point))
+        grad = surface.gradient(point)
+        slope = float(grad[axis])
+        self.curve.set_data(ts, surface.value(line))
+        self.tangent.set_data(ts, value + slope * (ts - point[axis]))
+        self.slice_point.set_data([point[axis]], [value])
+
+        def along_slice(t):
+            moved = np.repeat(point[None, :], np.size(t), axis=0)
+            moved[:, axis] = np.ravel(t)
+            return surface.value(moved).reshape(np.shape(t))
+
+        numeric = float(derivative(along_slice, point[axis]))
+        name = "xy"[axis]
+        self.live.say(
+            self.slice_ax,
+            f"∂f/∂{name}({x:.2f}, {y:.2f}) = {slope:.4f}   "
+            f"(central difference {numeric:.4f});   "
+            f"∇f = ({grad[0]:.3g}, {grad[1]:.3g})",
+        )
