@@ -177,9 +177,15 @@ class LiveFigure:
         """The artists redrawn on each update."""
         return list(self._animated)
 
-    def invalidate(self) -> None:
-        """Forget the background: the next render draws the whole figure."""
+    def invalidate(self, relayout: bool = False) -> None:
+        """Forget the background: the next render draws the whole figure.
+
+        With ``relayout``, the axes are also placed afresh (for new tick
+        labels or titles of another size), which costs about twice as much.
+        """
         self._background = None
+        if relayout:
+            self.figure.set_layout_engine("constrained")
 
     def message_box(self, ax: Axes) -> Artist:
         """An (initially empty) message box at the top of ``ax``."""

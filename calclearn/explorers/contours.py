@@ -46,5 +46,5 @@ class ContourExplorer(Explorer):
             if axis in self.controls:
                 self.set_range(axis, low, high, start)
                 self.controls[axis].step = (high - low) / 200
-        self.live.invalidate()
+        self.live.invalidate(relayout=True)
         return landscape, True

@@ -140,8 +140,7 @@ def _describe_run(run: DescentRun, lr: float, largest: float) -> tuple[str, str]
             f"Not converging: {ratio}; the iterates bounce without settling",
             "warning",
         )
-    behaviour = " It zig-zags across the valley." if run.zigzag else ""
-    return f"{run.message}. {ratio}.{behaviour}", "warning" if run.zigzag else "info"
+    return f"{run.message}. {ratio}.", "warning" if run.zigzag else "info"
 
 
 def _nearest_minimum(surface: Landscape, point: np.ndarray) -> np.ndarray:
@@ -214,12 +213,12 @@ class GradientDescentExplorer(ContourExplorer):
         start = np.array([x, y])
         if changed:
             start = np.array([self.controls["x"].value, self.controls["y"].value])
-            # A rate that converges on every landscape's own scale.
+            # Half the local stability bound: converges on each landscape's scale.
             target = _nearest_minimum(surface, start)
             largest = max(
                 np.linalg.eigvalsh(surface.hessian(p)).max() for p in (start, target)
             )
-            lr = self.set_range("lr", -4, 0, 0.5 / largest)
+            lr = self.set_range("lr", -4, 0, 1 / largest)
         run = gradient_descent(surface.value, surface.gradient, start, lr, steps)
         minimum = _nearest_minimum(surface, run.path[-1])
         largest = self._show_theory(surface, minimum)
