@@ -2,10 +2,11 @@
 
 Each notebook runs top to bottom in a fresh kernel started from this Python,
 so the stored outputs are exactly what a learner's "Restart and Run All" gives.
-Widget state is saved in the notebook, so that JupyterLab can show the
-explorers' last images before the learner runs anything, and metadata that
-changes from machine to machine (Python's patch version) is normalised to
-keep diffs to what really changed.
+Widget state is not stored: each explorer's output already carries a PNG of
+its figure, which GitHub, nbviewer and nbconvert's exports show, and without a
+stored state they show that PNG rather than a widget that needs JavaScript
+from the web. Metadata that changes from machine to machine (Python's patch
+version) is normalised to keep diffs to what really changed.
 
 Usage: ``python -m calclearn._refresh [NOTEBOOK_OR_FOLDER ...]``
 """
@@ -32,7 +33,7 @@ def refresh(path: Path) -> float:
         kernel_name=KERNEL_NAME,
         timeout=TIMEOUT_SECONDS,
         resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=True,
+        store_widget_state=False,
     ).execute()
     seconds = time.perf_counter() - start
     notebook.metadata["kernelspec"] = {
@@ -41,6 +42,7 @@ def refresh(path: Path) -> float:
         "name": KERNEL_NAME,
     }
     notebook.metadata["language_info"] = {"name": "python"}
+    notebook.metadata.pop("widgets", None)
     nbformat.validate(notebook)
     nbformat.write(notebook, path)
     return seconds

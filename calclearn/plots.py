@@ -397,7 +397,7 @@ def _register_png_formatter() -> None:
     if shell is None:
         return
     formatter = shell.display_formatter.formatters["image/png"]
-    formatter.for_type(Figure, figure_to_png)
+    formatter.for_type(Figure, lambda figure: compact_png(figure_to_png(figure)))
 
 
 _register_png_formatter()

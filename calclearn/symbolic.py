@@ -47,8 +47,13 @@ def as_expression(expr: Any) -> sympy.Expr:
     )
 
 
-def _symbols(expr: sympy.Expr, variables: Variables) -> tuple[sympy.Symbol, ...]:
-    """The variables in order: as given, or the expression's, sorted by name."""
+def _symbols(
+    expr: sympy.Expr, variables: Variables, name: str = "variables"
+) -> tuple[sympy.Symbol, ...]:
+    """The variables in order: as given, or the expression's, sorted by name.
+
+    ``name`` is what the caller calls the argument, for error messages.
+    """
     if variables is None:
         found = sorted(expr.free_symbols, key=lambda s: s.name)
         if not found:
@@ -63,7 +68,7 @@ def _symbols(expr: sympy.Expr, variables: Variables) -> tuple[sympy.Symbol, ...]
     except TypeError:
         symbols = ()
     if not symbols or not all(isinstance(s, sympy.Symbol) for s in symbols):
-        raise TypeError("variables must be sympy Symbols or a string like 'x y'")
+        raise TypeError(f"{name} must be sympy Symbols or a string like 'x y'")
     return symbols
 
 
@@ -89,7 +94,7 @@ def symbolic_derivative(expr: Any, variable: Variables = None, order: int = 1):
     2*x*cos(x**2)
     """
     expression = as_expression(expr)
-    symbols = _symbols(expression, variable)
+    symbols = _symbols(expression, variable, "variable")
     if len(symbols) != 1:
         raise ValueError(
             f"variable must name one variable; the expression has {symbols}"

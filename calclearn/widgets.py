@@ -282,9 +282,6 @@ class Explorer:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         png = self.static_png()
-        # The widget shows the same picture, compactly encoded, so the state
-        # that a saved notebook keeps for the widget is small too.
-        self.image.value = png
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
         bundle["image/png"] = base64.b64encode(png).decode("ascii")

@@ -33,7 +33,12 @@ class Feedback:
 
     def __post_init__(self) -> None:
         # Messages often start with a name ("your gradient ..."): a sentence.
-        object.__setattr__(self, "message", self.message[:1].upper() + self.message[1:])
+        # Only a word is capitalised: hints may start with maths ("x + h ...",
+        # "f″ of 3x² ...") where X or F″ would name something else.
+        first = self.message.split(" ", 1)[0]
+        if len(first) > 1 and first.isalpha():
+            message = self.message[:1].upper() + self.message[1:]
+            object.__setattr__(self, "message", message)
 
     def __repr__(self) -> str:
         return f"{'✅' if self.passed else '❌'} {self.message}"
