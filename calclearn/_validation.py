@@ -88,3 +88,23 @@ def require_vector(value: Any, name: str) -> np.ndarray:
             f"{name} must be a 1-D array (a point in R^n), got shape {array.shape}"
         )
     return array
+
+
+def require_numbers(value: Any, what: str) -> np.ndarray:
+    """What the function ``what`` returned, as an array of numbers, or raise.
+
+    For results of a learner's function: None (a forgotten ``return``),
+    strings and other objects get a sentence naming the function.
+    """
+    if value is None:
+        raise ValueError(f"{what} returned None; did the function forget to `return`?")
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{what} must return numbers: {exc}") from None
+    if array.dtype.kind not in "biufc":
+        raise TypeError(
+            f"{what} must return numbers, got {type(value).__name__} "
+            f"of dtype {array.dtype}"
+        )
+    return array

@@ -19,6 +19,7 @@ import numpy as np
 from calclearn._validation import (
     require_callable,
     require_choice,
+    require_numbers,
     require_real_array,
     require_real_scalar,
     require_vector,
@@ -84,25 +85,9 @@ def _call(f: Callable, x: np.ndarray, *, complex_ok: bool = False) -> Any:
             raise
 
 
-def _numeric(value: Any, what: str) -> np.ndarray:
-    """``value`` as an array, insisting on numbers (not None, strings, objects)."""
-    if value is None:
-        raise ValueError(f"{what} returned None; did the function forget to `return`?")
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{what} must return numbers: {exc}") from None
-    if array.dtype.kind not in "biufc":
-        raise TypeError(
-            f"{what} must return numbers, got {type(value).__name__} "
-            f"of dtype {array.dtype}"
-        )
-    return array
-
-
 def _evaluate(f: Callable, x: np.ndarray, *, complex_ok: bool = False) -> np.ndarray:
     """Call ``f(x)``; insist on the shape of ``x`` and finite values."""
-    value = _numeric(_call(f, x, complex_ok=complex_ok), "f")
+    value = require_numbers(_call(f, x, complex_ok=complex_ok), "f")
     if value.shape != x.shape:
         raise ValueError(
             f"f must return one number per point: for x of shape {x.shape}, "
@@ -196,7 +181,7 @@ def derivative(
 
 def _scalar_field(f: Callable, point: np.ndarray) -> float | complex:
     """Evaluate a function of a vector that must return one finite number."""
-    value = _numeric(_call(f, point), "f")
+    value = require_numbers(_call(f, point), "f")
     if value.shape != ():
         raise ValueError(
             f"f must return a single number for a point of shape {point.shape}, "
@@ -210,7 +195,7 @@ def _scalar_field(f: Callable, point: np.ndarray) -> float | complex:
 def _vector_field(
     f: Callable, point: np.ndarray, *, complex_ok: bool = False
 ) -> np.ndarray:
-    value = _numeric(_call(f, point, complex_ok=complex_ok), "f")
+    value = require_numbers(_call(f, point, complex_ok=complex_ok), "f")
     value = value.astype(np.result_type(value, np.float64))
     if not np.all(np.isfinite(value)):
         raise ValueError(f"f returned a non-finite value (nan or inf) at {point}")
@@ -474,7 +459,7 @@ def gradient_check(
     grad_f = require_callable(grad_f, "grad_f")
     point = require_vector(x, "x").astype(np.float64)
     numerical = gradient(f, point, method="central", h=h)
-    analytic = _numeric(_call(grad_f, point.copy()), "grad_f")
+    analytic = require_numbers(_call(grad_f, point.copy()), "grad_f")
     if np.iscomplexobj(analytic):
         raise TypeError("grad_f must return real numbers, got complex ones")
     analytic = analytic.astype(np.float64)

@@ -18,6 +18,7 @@ import numpy as np
 from calclearn._validation import (
     require_callable,
     require_int,
+    require_numbers,
     require_real_array,
     require_real_scalar,
 )
@@ -86,31 +87,21 @@ class DescentRun:
 
 
 def _loss(f: Callable, x: np.ndarray) -> float:
-    """``f(x)`` as a float; the loss must be a single number."""
-    value = f(x)
-    if value is None:
-        raise ValueError("f returned None; did the function forget to `return`?")
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"f must return a real number: {exc}") from None
-    if array.shape != ():
-        raise ValueError(f"f must return a single number, got shape {array.shape}")
-    return float(array)
+    """``f(x)`` as a float; the loss must be a single real number."""
+    value = require_numbers(f(x), "f")
+    if value.shape != () or np.iscomplexobj(value):
+        raise ValueError(f"f must return a single real number, got {value!r}")
+    return float(value)
 
 
 def _gradient(grad: Callable, x: np.ndarray) -> np.ndarray:
     """``grad(x)`` as a float array of the shape of ``x``."""
-    value = grad(x)
-    if value is None:
-        raise ValueError("grad returned None; did the function forget to `return`?")
-    try:
-        g = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"grad must return real numbers: {exc}") from None
+    g = require_numbers(grad(x), "grad")
+    if np.iscomplexobj(g):
+        raise TypeError("grad must return real numbers, got complex ones")
     if g.shape != x.shape:
         raise ValueError(f"grad must return an array of shape {x.shape}, got {g.shape}")
-    return g
+    return g.astype(np.float64, copy=False)
 
 
 def gradient_descent(
