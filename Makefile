@@ -21,11 +21,11 @@ test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(BIN)/ruff check calclearn tests benchmarks notebooks
 	$(BIN)/ruff format --check calclearn tests benchmarks notebooks
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg tests notebooks
+	$(BIN)/python -m pytest --doctest-modules --nbval --nbval-sanitize-with tests/sanitize.cfg calclearn tests notebooks
 
 # Quick loop while writing: no browser suite, no Binder rebuild.
 test-fast: $(BIN)/python
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg -m "not browser and not binder" tests notebooks
+	$(BIN)/python -m pytest --doctest-modules --nbval --nbval-sanitize-with tests/sanitize.cfg -m "not browser and not binder" calclearn tests notebooks
 
 # Re-execute every notebook top to bottom in a fresh kernel and save the outputs.
 refresh: $(BIN)/python

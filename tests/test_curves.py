@@ -8,14 +8,11 @@ real roots of f' for polynomials, ``solveset`` otherwise.
 
 from __future__ import annotations
 
-import doctest
-
 import mpmath
 import numpy as np
 import pytest
 import sympy
 
-from calclearn import curves
 from calclearn.curves import CURVES, Curve
 from calclearn.differentiation import derivative
 
@@ -170,12 +167,3 @@ def test_curve_without_minimum_has_empty_minima():
 @pytest.mark.parametrize("curve", ALL, ids=IDS)
 def test_latex_is_sympys(curve):
     assert curve.latex() == sympy.latex(sympy.sympify(curve.formula, rational=True))
-
-
-def test_docstring_examples_are_right():
-    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(verbose=False)
-    tests = [t for t in finder.find(curves) if t.examples]
-    assert tests, "no examples found"
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0

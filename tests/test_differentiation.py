@@ -8,7 +8,6 @@ says otherwise, and every tolerance is stated next to its assertion.
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import mpmath
@@ -18,7 +17,6 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calclearn import differentiation
 from calclearn.differentiation import (
     GRADIENT_CHECK_THRESHOLDS,
     METHODS,
@@ -580,12 +578,3 @@ def test_float32_is_worse_than_float64_at_small_steps():
     e32 = step_size_errors(np.sin, math.cos(1.0), 1.0, steps, dtype=np.float32)
     # Round-off ~ eps |f| / h: float32's eps is 2**29 times float64's.
     assert np.all(e32 > 100 * e64)
-
-
-def test_docstring_examples_are_right():
-    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(verbose=False)
-    tests = [t for t in finder.find(differentiation) if t.examples]
-    assert tests, "no examples found"
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0

@@ -8,7 +8,6 @@ arithmetic where a boundary is involved.
 
 from __future__ import annotations
 
-import doctest
 import math
 from fractions import Fraction
 
@@ -218,12 +217,3 @@ def test_zero_steps_returns_the_start():
     assert run.steps == 0
     np.testing.assert_array_equal(run.path, [2.0])
     np.testing.assert_array_equal(run.grad_norms, [LAM * 2.0])
-
-
-def test_docstring_examples_are_right():
-    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(verbose=False)
-    tests = [t for t in finder.find(optim) if t.examples]
-    assert tests, "no examples found"
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0

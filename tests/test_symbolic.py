@@ -7,14 +7,11 @@ and from evaluating the sympy expressions point by point with ``subs``.
 
 from __future__ import annotations
 
-import doctest
-
 import mpmath
 import numpy as np
 import pytest
 import sympy
 
-from calclearn import symbolic
 from calclearn.symbolic import (
     as_expression,
     symbolic_derivative,
@@ -222,12 +219,3 @@ def test_to_numpy_rejects_a_point_of_the_wrong_length():
 def test_to_numpy_needs_every_symbol():
     with pytest.raises(ValueError, match="variables"):
         to_numpy("x * y", "x")
-
-
-def test_docstring_examples_are_right():
-    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(verbose=False)
-    tests = [t for t in finder.find(symbolic) if t.examples]
-    assert tests, "no examples found"
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
