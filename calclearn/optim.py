@@ -72,7 +72,7 @@ class DescentRun:
         if self.status == "diverged":
             return (
                 f"Diverged at step {self.diverged_at}: each step overshot the "
-                "minimum by more than it corrected, so |x| grew without bound"
+                "minimum by more than it corrected, so the iterates grew without bound"
             )
         how = " with zig-zags" if self.zigzag else ""
         steps = f"{self.steps} step{'' if self.steps == 1 else 's'}"

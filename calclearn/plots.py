@@ -187,16 +187,23 @@ class LiveFigure:
         if relayout:
             self.figure.set_layout_engine("constrained")
 
-    def message_box(self, ax: Axes) -> Artist:
-        """An (initially empty) message box at the top of ``ax``."""
+    def message_box(self, ax: Axes, loc: str = "upper center") -> Artist:
+        """An (initially empty) message box in ``ax``, placed where data is not.
+
+        ``loc`` is one of ``"upper center"``, ``"upper left"``, ``"upper right"``,
+        ``"lower left"``, ``"lower right"``.
+        """
+        vertical, horizontal = loc.split()
+        x = {"left": 0.03, "center": 0.5, "right": 0.97}[horizontal]
+        y = 0.97 if vertical == "upper" else 0.03
         with house_style():
             text = ax.text(
-                0.5,
-                0.97,
+                x,
+                y,
                 "",
                 transform=ax.transAxes,
-                ha="center",
-                va="top",
+                ha=horizontal,
+                va="top" if vertical == "upper" else "bottom",
                 fontsize=9.5,
                 zorder=10,
                 bbox={"boxstyle": "round,pad=0.4", **_MESSAGE_STYLE["info"]},
@@ -204,12 +211,40 @@ class LiveFigure:
         self._messages[ax] = self.animate(text)
         return text
 
+    def fit_ylim(
+        self, ax: Axes, low: float, high: float, symmetric: bool = False
+    ) -> None:
+        """Keep ``[low, high]`` in view on ``ax``, rescaling only when needed.
+
+        The limits move (a full redraw) only when the data leaves them or
+        shrinks to less than a quarter of them, and then to rounded values, so
+        dragging a slider rarely rescales.
+        """
+        if symmetric:
+            high = max(abs(low), abs(high))
+            low = -high
+        bottom, top = ax.get_ylim()
+        span = max(high - low, 1e-12)
+        fits = bottom <= low and high <= top
+        if fits and span >= 0.25 * (top - bottom):
+            return
+        step = nice_ceiling(span) / 10
+        margin = 0.15 * span
+        bottom = np.floor((low - margin) / step) * step
+        top = np.ceil((high + margin) / step) * step
+        ax.set_ylim(-top if symmetric else bottom, top)
+        self.invalidate()
+
     def say(self, ax: Axes, text: str, kind: str = "info") -> None:
         """Show ``text`` in the message box of ``ax`` (empty text hides it)."""
         box = self._messages.get(ax) or self.message_box(ax)
-        # Wrap to the axes' width (about 6.5 px per character at this size).
+        # Wrap to the axes' width (about 6.5 px per character at this size),
+        # keeping the line breaks the text asks for.
         width = ax.get_position().width * self.figure.get_figwidth() * 100
-        box.set_text(textwrap.fill(text, width=max(20, int(width / 6.5))))
+        columns = max(20, int(width / 6.5))
+        box.set_text(
+            "\n".join(textwrap.fill(line, columns) for line in text.split("\n"))
+        )
         box.set_visible(bool(text))
         box.get_bbox_patch().set(**_MESSAGE_STYLE[kind])
 
@@ -239,6 +274,19 @@ class LiveFigure:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
         return rgba_to_png(canvas.buffer_rgba(), compress_level)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 5 times a power of ten that is at least ``value``."""
+    if value <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(value))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= value))
+
+
+def step_axis_limit(steps: int) -> int:
+    """A round upper limit (10, 20, 50, 100, ...) for an axis of ``steps`` steps."""
+    return int(nice_ceiling(max(steps, 1)))
 
 
 _CRITICAL_MARKERS = {
@@ -362,7 +410,7 @@ def gradient_field_figure(landscape: Any, arrows: int = 15) -> Figure:
             unit[..., 0],
             unit[..., 1],
             np.log10(np.maximum(norm, 1e-12)),
-            cmap="autumn",
+            cmap="RdPu",
             angles="xy",
             pivot="mid",
             width=0.004,

@@ -70,19 +70,42 @@ def log_slider(
     min_exponent: float,
     max_exponent: float,
     step: float = 0.05,
+    readout_format: str = ".2e",
 ) -> widgets.FloatLogSlider:
     """A slider over ``10**min_exponent .. 10**max_exponent`` on a log scale."""
-    return widgets.FloatLogSlider(
+    control = widgets.FloatLogSlider(
         value=value,
         base=10,
         min=min_exponent,
         max=max_exponent,
         step=step,
         description=description,
-        readout_format=".2e",
+        readout_format=readout_format,
         layout=_CONTROL_LAYOUT,
         style=_STYLE,
     )
+    control.value = on_grid(control, value)
+    return control
+
+
+def on_grid(
+    control: widgets.ValueWidget, value: float, origin: float | None = None
+) -> float:
+    """``value`` moved to the nearest position the slider can show.
+
+    A value between two positions would be replaced by the browser's slider
+    with its nearest position, a change that comes back as a second update.
+    The positions are ``origin + k * step`` (default origin: the slider's min).
+    """
+    origin = control.min if origin is None else origin
+    if isinstance(control, widgets.FloatLogSlider):
+        exponent = np.log10(value) / np.log10(control.base)
+        steps = round((exponent - origin) / control.step)
+        return float(control.base ** (origin + steps * control.step))
+    if isinstance(control, widgets.FloatSlider):
+        steps = round((value - origin) / control.step)
+        return round(origin + steps * control.step, 12)  # no 0.99000000002
+    return value
 
 
 def int_slider(
@@ -190,9 +213,10 @@ class Explorer:
         parts: list[widgets.Widget] = []
         if self.caption:
             parts.append(widgets.HTML(f"<em>{self.caption}</em>"))
-        parts.append(
-            widgets.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"})
+        self._controls_box = widgets.HBox(
+            list(self.controls.values()), layout={"flex_flow": "row wrap"}
         )
+        parts.append(self._controls_box)
         parts.append(self.image)
         self.widget = widgets.VBox(parts)
         self.refresh()
@@ -236,16 +260,37 @@ class Explorer:
         return self
 
     def set_range(self, name: str, minimum: float, maximum: float, value: Any) -> Any:
-        """Give slider ``name`` a new range and value without a redraw.
+        """Give slider ``name`` a new range and value, without a redraw.
 
         For :meth:`draw` to call when a choice (another landscape, say) changes
-        which values make sense. Returns the value the slider took (clipped to
-        the range).
+        which values make sense. Returns the value the slider took.
+
+        The slider is replaced by a new one rather than changed: the browser's
+        slider answers a change of its range by sending its old position back,
+        which would undo the new value.
         """
-        control = self.controls[name]
-        with self._hold(), control.hold_trait_notifications():
-            control.min, control.max, control.value = minimum, maximum, value
-        return control.value
+        old = self.controls[name]
+        low, high = minimum, maximum
+        if isinstance(old, widgets.FloatLogSlider):  # its range is in exponents
+            low, high = old.base**minimum, old.base**maximum
+        new = type(old)(
+            value=on_grid(old, min(max(value, low), high), origin=minimum),
+            min=minimum,
+            max=maximum,
+            step=old.step,
+            description=old.description,
+            readout_format=old.readout_format,
+            layout=old.layout,
+            style=old.style,
+        )
+        old.unobserve(self._on_change, names="value")
+        new.observe(self._on_change, names="value")
+        self.controls[name] = new
+        self._controls_box.children = tuple(
+            new if child is old else child for child in self._controls_box.children
+        )
+        old.close()
+        return new.value
 
     @contextmanager
     def _hold(self) -> Iterator[None]:

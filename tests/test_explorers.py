@@ -14,7 +14,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from calclearn import CURVES, EXPLORERS, LearningRateExplorer, SecantExplorer
+from calclearn import (
+    CURVES,
+    EXPLORERS,
+    LANDSCAPES,
+    LearningRateExplorer,
+    SecantExplorer,
+)
 from calclearn.plots import plotted_arrays
 from calclearn.widgets import sweep_values
 
@@ -115,3 +121,12 @@ def test_divergence_keeps_the_plot_finite_and_readable():
     _assert_healthy(explorer, "lr=0.7")
     path_x = explorer.path.get_xdata()
     assert np.max(np.abs(path_x)) > 1e3  # it really diverged, yet all finite
+
+
+def test_landscape_windows_and_starts_lie_on_the_slider_grid():
+    # The point sliders keep their step of 0.05 when the landscape changes
+    # (see Explorer.set_range), so every window edge and start must be on it.
+    for landscape in LANDSCAPES.values():
+        values = [*np.ravel(landscape.window), *landscape.start]
+        steps = np.array(values) / 0.05
+        assert np.allclose(steps, np.round(steps), atol=1e-9), landscape.name

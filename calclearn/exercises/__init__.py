@@ -263,4 +263,9 @@ def check_value(
         return Feedback(True, success)
     mistaken = [([np.asarray(m.answer, dtype=float)], m.hint) for m in mistakes]
     hint = _diagnose([array], [right], mistaken, rtol, atol)
+    if hint is None and np.allclose(array, right, rtol=0.02):
+        hint = (
+            f"Close, but {_fmt(array)} looks rounded: write the exact value in "
+            "code (a fraction like `a / b`, or the formula itself)."
+        )
     return Feedback(False, hint or f"Not yet: {_fmt(array)} is not the answer.")

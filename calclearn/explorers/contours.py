@@ -20,7 +20,8 @@ class ContourExplorer(Explorer):
     Subclasses call :meth:`show_landscape` at the start of :meth:`draw`: the
     contours are redrawn (into the cached background) only when the landscape
     changes, and the point sliders named ``x`` and ``y``, if any, take the new
-    landscape's window and start point.
+    landscape's window and start point (give them the step 0.05: every window
+    and start point lies on that grid).
     """
 
     def show_landscape(self, ax: Axes, name: str) -> tuple[Landscape, bool]:
@@ -45,6 +46,5 @@ class ContourExplorer(Explorer):
         ):
             if axis in self.controls:
                 self.set_range(axis, low, high, start)
-                self.controls[axis].step = (high - low) / 200
         self.live.invalidate(relayout=True)
         return landscape, True

@@ -3,13 +3,15 @@ and the learning rate of gradient descent in one dimension."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.figure import Figure
 
 from calclearn.curves import CURVES
 from calclearn.differentiation import step_size_errors
 from calclearn.optim import gradient_descent
-from calclearn.plots import COLORS
+from calclearn.plots import COLORS, step_axis_limit
 from calclearn.widgets import Explorer, dropdown, int_slider, log_slider, slider
 
 _SECANT_CURVES = ["sin x", "cubic x³ − 2x", "exponential eˣ"]
@@ -68,7 +70,6 @@ class SecantExplorer(Explorer):
         )
         self.ax.legend(loc="lower right")
         self.ax.set_xlabel("x")
-        live.message_box(self.ax)
 
         hs = np.logspace(-3, 0, 61)
         self.hs = hs
@@ -80,7 +81,10 @@ class SecantExplorer(Explorer):
         )
         self.err_ax.set_xlabel("step h")
         self.err_ax.set_ylabel("|secant slope − f′(x)|")
-        self.err_ax.set_title("error falls like h", fontsize=10)
+        self.err_ax.set_title("error ≈ (h/2)|f″(x)|: it falls like h", fontsize=10)
+        live.message_box(
+            self.err_ax, "upper left"
+        )  # the line runs low-left to up-right
         self.err_ax.set_xlim(hs[0], hs[-1])
         self.err_ax.set_ylim(1e-9, 1e1)  # fixed, so moving a slider never re-lays axes
         self._curve_name = None
@@ -108,8 +112,8 @@ class SecantExplorer(Explorer):
         error = abs(slope - exact)
         self.err_dot.set_data([h], [max(error, 1e-16)])
         self.live.say(
-            self.ax,
-            f"secant slope {slope:.5f}   f′(x) = {exact:.5f}   error {error:.1e}",
+            self.err_ax,
+            f"secant slope {slope:.5f}\nf′(x) = {exact:.5f}\nerror {error:.1e}",
         )
 
 
@@ -131,7 +135,7 @@ class StepSizeExplorer(Explorer):
     _METHODS = (
         ("forward", COLORS["secant"], "forward  O(h)"),
         ("central", COLORS["function"], "central  O(h²)"),
-        ("complex", COLORS["tangent"], "complex step  O(h²), no subtraction"),
+        ("complex", COLORS["tangent"], "complex step  O(h²) (error 0 drawn at 10⁻¹⁷)"),
     )
 
     def make_controls(self):
@@ -159,12 +163,12 @@ class StepSizeExplorer(Explorer):
                 self.ax.axvline(1.0, color=COLORS["muted"], ls=":", lw=1.2),
                 self.ax.text(
                     1.0,
-                    0.02,
+                    0.97,
                     "",
                     transform=self.ax.get_xaxis_transform(),
                     rotation=90,
                     ha="right",
-                    va="bottom",
+                    va="top",
                     fontsize=8.5,
                     color=COLORS["muted"],
                 ),
@@ -177,7 +181,7 @@ class StepSizeExplorer(Explorer):
         self.ax.set_xlabel("step h")
         self.ax.set_ylabel("absolute error of f′(x)")
         self.ax.legend(loc="lower left", bbox_to_anchor=(0.0, 0.08))
-        self.live.message_box(self.ax)
+        self.live.message_box(self.ax, "lower right")
         self._shown = None
 
     def draw(self, curve: str, x: float, precision: str) -> None:
@@ -254,7 +258,6 @@ class LearningRateExplorer(Explorer):
         self.err_line = live.animate(
             self.err_ax.semilogy([], [], "-o", color=COLORS["path"], ms=2.5, lw=1.2)[0]
         )
-        self.err_ax.set_xlim(0, self._STEPS_MAX)
         self.err_ax.set_ylim(1e-17, 1e7)  # room for convergence and blow-up alike
         self.err_ax.minorticks_off()
         self.err_ax.set_xlabel("step k")
@@ -266,7 +269,7 @@ class LearningRateExplorer(Explorer):
         ]
         self.zone_labels = [
             self.lr_ax.text(0, 0.5, text, ha="center", va="center", fontsize=8.5)
-            for text in ("smooth", "oscillates", "diverges")
+            for text in ("smooth", "oscillates", "unstable at x*")
         ]
         self.lr_marker = live.animate(
             self.lr_ax.axvline(0.1, color=COLORS["point"], lw=2.5)
@@ -298,41 +301,49 @@ class LearningRateExplorer(Explorer):
         )
         self.live.invalidate()
 
+    def _explain(self, run, lr: float, curvature: float, target: float):
+        """The message for ``run``, in terms of the factor 1 − η f″(x*)."""
+        factor = 1 - lr * curvature
+        bound = f"2/f″(x*) = {2 / curvature:.3g}"
+        if run.status == "diverged":
+            return (
+                f"Diverged at step {run.diverged_at}: η = {lr:.3g} > {bound}, so "
+                f"each step multiplies the error by |1 − η f″| = {abs(factor):.2f} > 1"
+            ), "error"
+        if math.isclose(factor, -1.0, abs_tol=1e-9):
+            return (
+                f"On the edge: η = {bound} exactly, so the factor 1 − η f″ is −1 "
+                "and the iterates bounce between two points forever"
+            ), "warning"
+        if run.status == "stuck":
+            return (
+                f"Not converging: η = {lr:.3g} > {bound} makes x* repel, but far "
+                "from x* the slope |f′| is bounded, so the iterates bounce between "
+                "two points instead of blowing up"
+            ), "warning"
+        return (
+            f"{run.message}: error × {factor:+.2f} per step near x* = {target:.3g}",
+            "warning" if run.zigzag else "info",
+        )
+
     def draw(self, curve: str, lr: float, x0: float, steps: int) -> None:
         c = CURVES[curve]
         x0 = float(np.clip(x0, *c.window))
-        target = float(c.minima[np.argmin(np.abs(c.minima - x0))])
-        curvature = float(c.d2f(target))
-        if self._shown != curve:
-            self._show_curve(curve, curvature)
-            self._shown = curve
         run = gradient_descent(c.f, c.df, x0, lr, steps)
+        # The minimum the run heads for (for a diverged run, the one it left).
+        end = x0 if run.status == "diverged" else float(run.path[-1])
+        target = float(c.minima[np.argmin(np.abs(c.minima - end))])
+        curvature = float(c.d2f(target))
+        if self._shown != (curve, curvature):
+            self._show_curve(curve, curvature)
+            self._shown = (curve, curvature)
+        limit = step_axis_limit(steps)
+        if self.err_ax.get_xlim() != (0, limit):
+            self.err_ax.set_xlim(0, limit)
+            self.live.invalidate()
         self.path.set_data(run.path, run.losses)
         self.start.set_data([x0], [float(c.f(x0))])
         gaps = np.maximum(np.abs(run.path - target), 1e-16)
         self.err_line.set_data(np.arange(len(gaps)), gaps)
         self.lr_marker.set_xdata([lr, lr])
-
-        factor = abs(1 - lr * curvature)
-        kind = "info"
-        if run.status == "diverged":
-            kind = "error"
-            text = (
-                f"Diverged at step {run.diverged_at}: η = {lr:.3g} > 2/f″(x*) = "
-                f"{2 / curvature:.3g}, so each step multiplies the error by "
-                f"|1 − η f″| = {factor:.2f} > 1"
-            )
-        elif run.status == "stuck":
-            kind = "warning"
-            text = (
-                f"Not converging: η = {lr:.3g} is past 2/f″(x*) = {2 / curvature:.3g},"
-                " and since |f′| is bounded here the iterates bounce instead of "
-                "blowing up"
-            )
-        else:
-            text = run.message + (
-                f": error × {factor:.2f} per step near x* = {target:.3g}"
-            )
-            if run.zigzag:
-                kind = "warning"
-        self.live.say(self.ax, text, kind)
+        self.live.say(self.ax, *self._explain(run, lr, curvature, target))

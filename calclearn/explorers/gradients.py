@@ -7,25 +7,17 @@ import math
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from calclearn.explorers.contours import ContourExplorer, landscape_control
 from calclearn.landscapes import Landscape, quadratic_bowl
 from calclearn.optim import DescentRun, gradient_descent
-from calclearn.plots import COLORS
+from calclearn.plots import COLORS, step_axis_limit
 from calclearn.widgets import Explorer, dropdown, int_slider, log_slider, slider
 
 _DIRECTION_LANDSCAPES = ["Himmelblau", "Booth", "Rosenbrock", "Saddle"]
 _DESCENT_LANDSCAPES = ["Quadratic bowl", "Booth", "Himmelblau", "Rosenbrock", "Beale"]
-_STEP_SCALES = (10, 20, 50, 100, 200, 500)
-
-
-def _nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 5 times a power of ten that is at least ``value``."""
-    if value <= 0:
-        return 1.0
-    power = 10.0 ** math.floor(math.log10(value))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= value)
 
 
 def _arrow(ax, color: str, style: str = "-|>") -> FancyArrowPatch:
@@ -67,6 +59,15 @@ class DirectionalDerivativeExplorer(ContourExplorer):
         self.uphill = live.animate(_arrow(self.map_ax, COLORS["tangent"]))
         self.point = live.animate(
             self.map_ax.plot([], [], "o", color=COLORS["point"], ms=6, zorder=7)[0]
+        )
+        self.map_ax.legend(
+            handles=[
+                Line2D([], [], color=COLORS["secant"], lw=2.2, label="direction u"),
+                Line2D([], [], color=COLORS["tangent"], lw=2.2, label="∇f / ‖∇f‖"),
+            ],
+            loc="lower left",
+            framealpha=0.85,
+            frameon=True,
         )
         self.angles = np.linspace(0.0, 360.0, 361)
         self.cosine = live.animate(
@@ -111,13 +112,7 @@ class DirectionalDerivativeExplorer(ContourExplorer):
         self.current.set_data([angle], [slope])
         peak_angle = math.degrees(math.atan2(grad[1], grad[0])) % 360
         self.peak.set_data([peak_angle], [norm])
-        # Rescale (a full redraw) only when the cosine no longer fits or has
-        # shrunk to a sliver, not on every small change of |∇f|.
-        limit = self.slope_ax.get_ylim()[1]
-        if not 0.1 * limit <= norm <= 0.8 * limit:
-            limit = 1.25 * _nice_ceiling(norm)
-            self.slope_ax.set_ylim(-limit, limit)
-            self.live.invalidate()
+        self.live.fit_ylim(self.slope_ax, -norm, norm, symmetric=True)
         self.live.say(
             self.slope_ax,
             f"D_u f = ∇f·u = {slope:.3f};   |∇f| = {norm:.3f} at θ = {peak_angle:.0f}°",
@@ -191,7 +186,7 @@ class GradientDescentExplorer(ContourExplorer):
         self.loss_ax.minorticks_off()
         self.loss_ax.set_xlabel("step k")
         self.loss_ax.set_ylabel("f(pₖ) − f(p*)")
-        live.message_box(self.map_ax)
+        live.message_box(self.loss_ax, "upper right")
         self._theory_shown = None
 
     def _show_theory(self, surface: Landscape, minimum: np.ndarray) -> float:
@@ -200,8 +195,8 @@ class GradientDescentExplorer(ContourExplorer):
         if self._theory_shown != key:
             self.loss_ax.set_title(
                 f"at p* = ({minimum[0]:.3g}, {minimum[1]:.3g}): stable for η < "
-                f"2/λmax = {2 / largest:.3g}\nbest fixed step 2/(λmin+λmax) = "
-                f"{2 / (smallest + largest):.3g}",
+                f"2/λmax = {2 / largest:.4g}\nbest fixed step 2/(λmin+λmax) = "
+                f"{2 / (smallest + largest):.4g}",
                 fontsize=9.5,
             )
             self._theory_shown = key
@@ -227,11 +222,11 @@ class GradientDescentExplorer(ContourExplorer):
         self.start.set_data([start[0]], [start[1]])
         gaps = np.maximum(run.losses - float(surface.value(minimum)), 1e-16)
         self.loss_line.set_data(np.arange(len(gaps)), gaps)
-        scale = next(s for s in _STEP_SCALES if s >= steps)
-        if self.loss_ax.get_xlim() != (0, scale):
-            self.loss_ax.set_xlim(0, scale)
+        limit = step_axis_limit(steps)
+        if self.loss_ax.get_xlim() != (0, limit):
+            self.loss_ax.set_xlim(0, limit)
             self.live.invalidate()
-        self.live.say(self.map_ax, *_describe_run(run, lr, largest))
+        self.live.say(self.loss_ax, *_describe_run(run, lr, largest))
 
 
 class ConditioningExplorer(Explorer):
@@ -246,8 +241,8 @@ class ConditioningExplorer(Explorer):
     """
 
     caption = (
-        "Stretch the bowl with κ: the path zig-zags more, and the error line on "
-        "the right flattens to the slope (κ − 1)/(κ + 1) that theory predicts."
+        "Stretch the bowl with κ: with the best step the path zig-zags more, and "
+        "the error shrinks by (κ − 1)/(κ + 1) per step, as the dashed theory line says."
     )
     width, height = 8.8, 4.3
     _STEPS = 500
@@ -255,7 +250,7 @@ class ConditioningExplorer(Explorer):
 
     def make_controls(self):
         return {
-            "kappa": log_slider("condition κ", 10.0, 0, 3),
+            "kappa": log_slider("condition κ", 10.0, 0, 3, readout_format=".3g"),
             "angle": slider("rotation (°)", 30.0, 0.0, 90.0, 1.0, ".0f"),
             "rule": dropdown("step size", self._STEP_RULES, self._STEP_RULES[0]),
         }
@@ -274,7 +269,9 @@ class ConditioningExplorer(Explorer):
         self.map_ax.set_xlim(-5, 5)
         self.map_ax.set_ylim(-5, 5)
         self.map_ax.set_aspect("equal", adjustable="box")
-        self.map_ax.set_title("½ pᵀAp with eigenvalues 1 and κ")
+        self.map_ax.set_xlabel("x")
+        self.map_ax.set_ylabel("y")
+        self.map_ax.set_title("level sets of ½ pᵀAp, λ = 1 and κ", fontsize=10)
         self.error = live.animate(
             self.err_ax.semilogy(
                 [], [], color=COLORS["path"], lw=1.8, label="measured"
@@ -289,8 +286,8 @@ class ConditioningExplorer(Explorer):
         self.err_ax.set_ylim(1e-9, 1e2)
         self.err_ax.set_xlabel("step k")
         self.err_ax.set_ylabel("‖pₖ − p*‖")
-        self.err_ax.legend(loc="lower left")
-        live.message_box(self.err_ax)
+        self.err_ax.legend(loc="upper right")
+        live.message_box(self.err_ax, "lower left")
 
     def draw(self, kappa: float, angle: float, rule: str) -> None:
         bowl = quadratic_bowl(kappa, math.radians(angle))
@@ -320,10 +317,18 @@ class ConditioningExplorer(Explorer):
         steps = np.arange(len(errors))
         self.error.set_data(steps, errors)
         self.theory.set_data(steps, np.maximum(errors[0] * rate**steps, 1e-300))
-        measured = (errors[-1] / errors[-11]) ** 0.1 if len(errors) > 11 else rate
-        needed = max(1.0, math.log(1e-6) / math.log(rate)) if rate > 0 else 1.0
+        if rate < 1e-12:  # κ = 1 with the best step: one step lands on p*
+            self.live.say(
+                self.err_ax,
+                f"κ = {kappa:.3g}: a round bowl, and η = 1/λ reaches p* in one step",
+            )
+            return
+        # Over steps 1 to 11: after step 1 the cautious rule has removed the
+        # steep component, and both rules still are far from underflow.
+        measured = (errors[11] / errors[1]) ** 0.1
+        needed = math.log(1e-6) / math.log(rate)
         self.live.say(
             self.err_ax,
-            f"η = {lr:.3g}; rate per step: measured {measured:.4f}, theory "
-            f"{rate:.4f}; shrinking the error 10⁶× takes ≈ {needed:.0f} steps",
+            f"η = {lr:.3g}; error × per step: measured {measured:.4f}, theory "
+            f"{rate:.4f}; a 10⁶× smaller error takes ≈ {needed:.0f} steps",
         )
