@@ -9,6 +9,7 @@ as soon as the iterates blow up and says so in :attr:`DescentRun.message`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -157,7 +158,7 @@ def gradient_descent(
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps + 1):
             g = _gradient(grad, x)
-            norms.append(float(np.linalg.norm(g)))
+            norms.append(math.sqrt(float(np.vdot(g, g))))
             if norms[-1] <= tol:
                 status = "converged"
                 break
@@ -165,10 +166,8 @@ def gradient_descent(
                 break
             candidate = x - lr * g
             loss = _loss(f, candidate)
-            if (
-                not (np.all(np.isfinite(candidate)) and np.isfinite(loss))
-                or np.max(np.abs(candidate)) > limit
-            ):
+            # One test for inf, nan (comparisons with nan are False) and blow-up.
+            if not (float(np.abs(candidate).max()) <= limit and math.isfinite(loss)):
                 status, diverged_at = "diverged", k + 1
                 break
             x = candidate

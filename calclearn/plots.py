@@ -23,6 +23,8 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 #: The palette: one colour per role, used the same way in every chapter.
@@ -165,6 +167,8 @@ class LiveFigure:
         self.blit = blit
         self._animated: list[Artist] = []
         self._background = None
+        self._stale_axes: set[Axes] = set()
+        self._extents: dict[Axes, Bbox] = {}
         self._messages: dict[Axes, Artist] = {}
 
     def animate(self, artist: Artist) -> Artist:
@@ -177,13 +181,22 @@ class LiveFigure:
         """The artists redrawn on each update."""
         return list(self._animated)
 
-    def invalidate(self, relayout: bool = False) -> None:
-        """Forget the background: the next render draws the whole figure.
+    def invalidate(self, ax: Axes | None = None, relayout: bool = False) -> None:
+        """Mark the background stale: the next render redraws it.
 
-        With ``relayout``, the axes are also placed afresh (for new tick
-        labels or titles of another size), which costs about twice as much.
+        Parameters
+        ----------
+        ax : Axes, optional
+            Only this axes changed (its limits, its title): the next render
+            redraws just its region, at a fraction of the cost of the whole.
+        relayout : bool
+            Place the axes afresh too (for tick labels or titles of another
+            size), which costs about twice a plain full redraw.
         """
-        self._background = None
+        if ax is None or relayout:
+            self._background = None
+        else:
+            self._stale_axes.add(ax)
         if relayout:
             self.figure.set_layout_engine("constrained")
 
@@ -204,6 +217,7 @@ class LiveFigure:
                 transform=ax.transAxes,
                 ha=horizontal,
                 va="top" if vertical == "upper" else "bottom",
+                multialignment="left",
                 fontsize=9.5,
                 zorder=10,
                 bbox={"boxstyle": "round,pad=0.4", **_MESSAGE_STYLE["info"]},
@@ -233,7 +247,7 @@ class LiveFigure:
         bottom = np.floor((low - margin) / step) * step
         top = np.ceil((high + margin) / step) * step
         ax.set_ylim(-top if symmetric else bottom, top)
-        self.invalidate()
+        self.invalidate(ax)
 
     def say(self, ax: Axes, text: str, kind: str = "info") -> None:
         """Show ``text`` in the message box of ``ax`` (empty text hides it)."""
@@ -247,6 +261,15 @@ class LiveFigure:
         )
         box.set_visible(bool(text))
         box.get_bbox_patch().set(**_MESSAGE_STYLE[kind])
+
+    def _redraw_axes(self, canvas: FigureCanvasAgg) -> None:
+        """Repaint the stale axes' regions (ticks and titles included) in place."""
+        renderer = canvas.get_renderer()
+        for ax in self._stale_axes:
+            _paint_over(self.figure, renderer, self._extents[ax])
+            ax.draw(renderer)  # its animated artists are skipped, as in a full draw
+        self._stale_axes.clear()
+        self._background = canvas.copy_from_bbox(self.figure.bbox)
 
     def messages(self) -> list[str]:
         """The texts of the visible message boxes (what the learner reads)."""
@@ -268,12 +291,35 @@ class LiveFigure:
             # later full draw would double the cost of a new background.
             self.figure.set_layout_engine("none")
             self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._stale_axes.clear()
+            # Each axes' region, ticks and titles included, with some room for
+            # labels that grow a little: what a partial redraw paints over.
+            # (Measured once: measuring again costs as much as drawing.)
+            self._extents = {
+                ax: ax.get_tightbbox(canvas.get_renderer()).padded(6)
+                for ax in self.figure.axes
+            }
         else:
             canvas.restore_region(self._background)
+            if self._stale_axes:
+                self._redraw_axes(canvas)
         for artist in self._animated:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
         return rgba_to_png(canvas.buffer_rgba(), compress_level)
+
+
+def _paint_over(figure: Figure, renderer: Any, box: Bbox) -> None:
+    patch = Rectangle(
+        (box.x0, box.y0),
+        box.width,
+        box.height,
+        transform=None,  # display pixels
+        facecolor=figure.get_facecolor(),
+        edgecolor="none",
+    )
+    patch.set_figure(figure)
+    patch.draw(renderer)
 
 
 def nice_ceiling(value: float) -> float:

@@ -98,7 +98,7 @@ class SecantExplorer(Explorer):
             self.ax.set_ylim(*ylim)
             self.ax.set_title(f"f(x) = ${c.latex()}$")
             self._curve_name = curve
-            self.live.invalidate()
+            self.live.invalidate(self.ax)
         fx, fxh = float(c.f(x)), float(c.f(x + h))
         slope, exact = (fxh - fx) / h, float(c.df(x))
         span = np.array(c.window)
@@ -196,7 +196,7 @@ class StepSizeExplorer(Explorer):
                 label.set_text(f"{name} = {value:.1e}")
             self.ax.set_title(f"f(x) = ${c.latex()}$ in {precision} (ε = {eps:.1e})")
             self._shown = (curve, precision)
-            self.live.invalidate()
+            self.live.invalidate(self.ax)
         exact = float(c.df(x))
         f = c.f if dtype is np.float64 else (lambda t: c.f(t).astype(t.dtype))
         summary = [f"x = {x:g}:"]
@@ -299,7 +299,8 @@ class LearningRateExplorer(Explorer):
             f"best η = 1/f″(x*) = {1 / curvature:.3g}",
             fontsize=9.5,
         )
-        self.live.invalidate()
+        self.live.invalidate(self.ax)
+        self.live.invalidate(self.lr_ax)
 
     def _explain(self, run, lr: float, curvature: float, target: float):
         """The message for ``run``, in terms of the factor 1 − η f″(x*)."""
@@ -340,7 +341,7 @@ class LearningRateExplorer(Explorer):
         limit = step_axis_limit(steps)
         if self.err_ax.get_xlim() != (0, limit):
             self.err_ax.set_xlim(0, limit)
-            self.live.invalidate()
+            self.live.invalidate(self.err_ax)
         self.path.set_data(run.path, run.losses)
         self.start.set_data([x0], [float(c.f(x0))])
         gaps = np.maximum(np.abs(run.path - target), 1e-16)

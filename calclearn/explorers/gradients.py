@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.ticker import LogLocator
 
 from calclearn.explorers.contours import ContourExplorer, landscape_control
 from calclearn.landscapes import Landscape, quadratic_bowl
@@ -183,6 +184,7 @@ class GradientDescentExplorer(ContourExplorer):
             self.loss_ax.semilogy([], [], color=COLORS["path"], lw=1.6)[0]
         )
         self.loss_ax.set_ylim(1e-16, 1e12)
+        self.loss_ax.yaxis.set_major_locator(LogLocator(numticks=8))
         self.loss_ax.minorticks_off()
         self.loss_ax.set_xlabel("step k")
         self.loss_ax.set_ylabel("f(pₖ) − f(p*)")
@@ -195,12 +197,11 @@ class GradientDescentExplorer(ContourExplorer):
         if self._theory_shown != key:
             self.loss_ax.set_title(
                 f"at p* = ({minimum[0]:.3g}, {minimum[1]:.3g}): stable for η < "
-                f"2/λmax = {2 / largest:.4g}\nbest fixed step 2/(λmin+λmax) = "
-                f"{2 / (smallest + largest):.4g}",
+                f"{2 / largest:.4g}, best η = {2 / (smallest + largest):.4g}",
                 fontsize=9.5,
             )
             self._theory_shown = key
-            self.live.invalidate()
+            self.live.invalidate(self.loss_ax)
         return float(largest)
 
     def draw(self, landscape: str, lr: float, steps: int, x: float, y: float) -> None:
@@ -225,7 +226,7 @@ class GradientDescentExplorer(ContourExplorer):
         limit = step_axis_limit(steps)
         if self.loss_ax.get_xlim() != (0, limit):
             self.loss_ax.set_xlim(0, limit)
-            self.live.invalidate()
+            self.live.invalidate(self.loss_ax)
         self.live.say(self.loss_ax, *_describe_run(run, lr, largest))
 
 
@@ -263,7 +264,7 @@ class ConditioningExplorer(Explorer):
             for _ in range(8)
         ]
         self.path = live.animate(
-            self.map_ax.plot([], [], "-o", color=COLORS["path"], ms=2, lw=1.0)[0]
+            self.map_ax.plot([], [], color=COLORS["path"], lw=1.0)[0]
         )
         self.map_ax.plot([0], [0], "*", color="#f5c518", mec="black", ms=13, zorder=6)
         self.map_ax.set_xlim(-5, 5)
@@ -297,7 +298,7 @@ class ConditioningExplorer(Explorer):
 
         # Level sets f = c are ellipses with semi-axes sqrt(2c / λ) along the
         # eigenvectors: drawn as lines, they move without a new background.
-        t = np.linspace(0, 2 * np.pi, 120)
+        t = np.linspace(0, 2 * np.pi, 90)
         shallow = np.array(
             [math.cos(math.radians(angle)), math.sin(math.radians(angle))]
         )
@@ -329,6 +330,6 @@ class ConditioningExplorer(Explorer):
         needed = math.log(1e-6) / math.log(rate)
         self.live.say(
             self.err_ax,
-            f"η = {lr:.3g}; error × per step: measured {measured:.4f}, theory "
-            f"{rate:.4f}; a 10⁶× smaller error takes ≈ {needed:.0f} steps",
+            f"η = {lr:.3g}: error × {measured:.4f} per step (theory {rate:.4f});\n"
+            f"10⁶× smaller in ≈ {needed:.0f} steps",
         )

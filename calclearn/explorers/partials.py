@@ -65,22 +65,13 @@ class SliceExplorer(ContourExplorer):
         axis = 0 if along == _ALONG[0] else 1
         window = surface.window[axis]
         if changed or self._along_shown != along:
-            (x0, x1), (y0, y1) = surface.window
-            corners = np.stack(
-                np.meshgrid(np.linspace(x0, x1, 60), np.linspace(y0, y1, 60)), -1
-            )
-            values = surface.value(corners)
-            span = values.max() - values.min()
             self.slice_ax.set_xlim(*window)
-            self.slice_ax.set_ylim(
-                values.min() - 0.05 * span, values.max() + 0.3 * span
-            )
             name = "xy"[axis]
             fixed = "xy"[1 - axis]
             self.slice_ax.set_xlabel(name)
             self.slice_ax.set_title(f"the slice: f along {name}, {fixed} held fixed")
             self._along_shown = along
-            self.live.invalidate()
+            self.live.invalidate(self.slice_ax)
 
         point = np.array([x, y])
         ts = np.linspace(*window, 300)
@@ -92,7 +83,10 @@ class SliceExplorer(ContourExplorer):
         value = float(surface.value(point))
         grad = surface.gradient(point)
         slope = float(grad[axis])
-        self.curve.set_data(ts, surface.value(line))
+        profile = surface.value(line)
+        self.curve.set_data(ts, profile)
+        low, high = float(profile.min()), float(profile.max())
+        self.live.fit_ylim(self.slice_ax, low, high + 0.45 * (high - low))  # + message
         self.tangent.set_data(ts, value + slope * (ts - point[axis]))
         self.slice_point.set_data([point[axis]], [value])
 
