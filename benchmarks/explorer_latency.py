@@ -43,8 +43,8 @@ def sweep(explorer, rng: np.random.Generator, changes_per_control: int):
     return plan
 
 
-def time_live(explorer_class, plan) -> np.ndarray:
-    explorer = explorer_class()
+def time_live(explorer_class, plan, preset: dict) -> np.ndarray:
+    explorer = explorer_class().update(**preset)
     timings = []
     for name, value in plan:
         start = time.perf_counter()
@@ -53,8 +53,8 @@ def time_live(explorer_class, plan) -> np.ndarray:
     return np.array(timings)
 
 
-def time_naive(explorer_class, plan) -> np.ndarray:
-    explorer = explorer_class()
+def time_naive(explorer_class, plan, preset: dict) -> np.ndarray:
+    explorer = explorer_class().update(**preset)
     size = explorer.live.figure.get_size_inches()
     values = explorer.values()
     timings = []
@@ -82,21 +82,28 @@ def main() -> None:
     machine = platform.processor() or platform.machine()
     print(f"{machine}, matplotlib {matplotlib.__version__}")
     header = (
-        f"{'explorer':<24}{'changes':>8}{'median ms':>11}{'p95 ms':>9}"
+        f"{'explorer':<30}{'changes':>8}{'median ms':>11}{'p95 ms':>9}"
         f"{'naive median':>14}{'naive p95':>11}{'speed-up':>10}"
     )
     print(header)
     print("-" * len(header))
     for explorer_class in EXPLORERS:
-        plan = sweep(explorer_class(), rng, per_control)
-        live = time_live(explorer_class, plan) * 1e3
-        naive = time_naive(explorer_class, plan) * 1e3
-        print(
-            f"{explorer_class.__name__:<24}{len(plan):>8}"
-            f"{np.median(live):>11.1f}{np.percentile(live, 95):>9.1f}"
-            f"{np.median(naive):>14.1f}{np.percentile(naive, 95):>11.1f}"
-            f"{np.median(naive) / np.median(live):>9.1f}x"
-        )
+        explorer = explorer_class()
+        runs = [(explorer_class.__name__, {}, sweep(explorer, rng, per_control))]
+        if "steps" in explorer.controls:
+            # The same sweep of the other controls with the longest runs.
+            most = explorer.controls["steps"].max
+            others = [(n, v) for n, v in runs[0][2] if n != "steps"]
+            runs.append((f"  with steps={most}", {"steps": most}, others))
+        for label, preset, plan in runs:
+            live = time_live(explorer_class, plan, preset) * 1e3
+            naive = time_naive(explorer_class, plan, preset) * 1e3
+            print(
+                f"{label:<30}{len(plan):>8}"
+                f"{np.median(live):>11.1f}{np.percentile(live, 95):>9.1f}"
+                f"{np.median(naive):>14.1f}{np.percentile(naive, 95):>11.1f}"
+                f"{np.median(naive) / np.median(live):>9.1f}x"
+            )
 
 
 if __name__ == "__main__":
