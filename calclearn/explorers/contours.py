@@ -6,7 +6,7 @@ from matplotlib.axes import Axes
 
 from calclearn.landscapes import LANDSCAPES, Landscape
 from calclearn.plots import draw_landscape
-from calclearn.widgets import Explorer, dropdown
+from calclearn.widgets import Explorer, dropdown, slider
 
 
 def landscape_control(names: list[str], value: str):
@@ -14,14 +14,24 @@ def landscape_control(names: list[str], value: str):
     return dropdown("landscape", names, value)
 
 
+def point_sliders(label: str = "") -> dict:
+    """Sliders ``x`` and ``y`` for a point on a landscape (``label`` prefixes them).
+
+    Their range and value are set by :meth:`ContourExplorer.show_landscape`;
+    their step, 0.05, is one every landscape's window and start point lie on.
+    """
+    return {
+        axis: slider(f"{label}{axis}".strip(), 0.0, -5.0, 5.0, 0.05) for axis in "xy"
+    }
+
+
 class ContourExplorer(Explorer):
     """An explorer drawn over the contour map of a landscape.
 
     Subclasses call :meth:`show_landscape` at the start of :meth:`draw`: the
     contours are redrawn (into the cached background) only when the landscape
-    changes, and the point sliders named ``x`` and ``y``, if any, take the new
-    landscape's window and start point (give them the step 0.05: every window
-    and start point lies on that grid).
+    changes, and the point sliders named ``x`` and ``y`` (:func:`point_sliders`),
+    if any, take the new landscape's window and start point.
     """
 
     def show_landscape(self, ax: Axes, name: str) -> tuple[Landscape, bool]:

@@ -11,7 +11,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import LogLocator
 
-from calclearn.explorers.contours import ContourExplorer, landscape_control
+from calclearn.explorers.contours import (
+    ContourExplorer,
+    landscape_control,
+    point_sliders,
+)
 from calclearn.landscapes import Landscape, quadratic_bowl
 from calclearn.optim import DescentRun, gradient_descent
 from calclearn.plots import COLORS, step_axis_limit
@@ -48,8 +52,7 @@ class DirectionalDerivativeExplorer(ContourExplorer):
     def make_controls(self):
         return {
             "landscape": landscape_control(_DIRECTION_LANDSCAPES, "Himmelblau"),
-            "x": slider("x", 1.0, -5.0, 5.0, 0.05),
-            "y": slider("y", 1.0, -5.0, 5.0, 0.05),
+            **point_sliders(),
             "angle": slider("angle θ (°)", 30.0, 0.0, 360.0, 1.0, ".0f"),
         }
 
@@ -165,8 +168,7 @@ class GradientDescentExplorer(ContourExplorer):
             "landscape": landscape_control(_DESCENT_LANDSCAPES, "Quadratic bowl"),
             "lr": log_slider("learning rate η", 0.1, -4, 0),
             "steps": int_slider("steps", 100, 1, 500),
-            "x": slider("start x", -4.0, -5.0, 5.0, 0.05),
-            "y": slider("start y", 1.5, -5.0, 5.0, 0.05),
+            **point_sliders("start "),
         }
 
     def build(self, figure: Figure) -> None:

@@ -6,9 +6,13 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from calclearn.differentiation import derivative
-from calclearn.explorers.contours import ContourExplorer, landscape_control
+from calclearn.explorers.contours import (
+    ContourExplorer,
+    landscape_control,
+    point_sliders,
+)
 from calclearn.plots import COLORS
-from calclearn.widgets import dropdown, slider
+from calclearn.widgets import dropdown
 
 _SLICE_LANDSCAPES = ["Himmelblau", "Booth", "Saddle", "Monkey saddle", "Rosenbrock"]
 _ALONG = ["x (y held fixed)", "y (x held fixed)"]
@@ -35,8 +39,7 @@ class SliceExplorer(ContourExplorer):
         return {
             "landscape": landscape_control(_SLICE_LANDSCAPES, "Himmelblau"),
             "along": dropdown("slice along", _ALONG, _ALONG[0]),
-            "x": slider("x", 1.0, -5.0, 5.0, 0.05),
-            "y": slider("y", 1.0, -5.0, 5.0, 0.05),
+            **point_sliders(),
         }
 
     def build(self, figure: Figure) -> None:
