@@ -16,9 +16,37 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import calclearn.exercises.derivatives as chapter
-from calclearn.exercises import Feedback, Mistake, check_function, check_value
+from calclearn.exercises import (
+    Feedback,
+    Mistake,
+    check_function,
+    check_value,
+    gradients,
+    partials,
+)
 
-x, lr = sympy.symbols("x lr")
+x, y, lr = sympy.symbols("x y lr")
+
+#: Every chapter's checks, by module name: a check is named "module.check_...".
+CHAPTERS = {"derivatives": chapter, "partials": partials, "gradients": gradients}
+
+
+def _module(key: str):
+    return CHAPTERS[key.split(".")[0]]
+
+
+def _check(key: str):
+    return getattr(_module(key), key.split(".")[1])
+
+
+def _gradient_of(formula: str):
+    gradient = [sympy.diff(sympy.sympify(formula), v) for v in (x, y)]
+    compiled = sympy.lambdify((x, y), gradient, "numpy")
+    return lambda a, b: np.array(compiled(a, b), dtype=float)
+
+
+_BOWL = sympy.Matrix([[3, 1], [1, 3]])  # chapter 3's exercise matrix
+_BOWL_EIGENVALUES = sorted(float(v) for v in _BOWL.eigenvals())
 
 
 def _derivative_of(formula: str):
@@ -27,30 +55,56 @@ def _derivative_of(formula: str):
 
 # Right answers, derived independently of the checks' references.
 FUNCTION_ANSWERS = {
-    "check_cubic_derivative": _derivative_of("x**3 - 2*x"),
-    "check_chain_rule": _derivative_of("sin(x**2)"),
-    "check_central_difference": lambda f, t, h: (f(t + h) - f(t - h)) / (2 * h),
-    "check_gradient_step": sympy.lambdify(
+    "derivatives.check_cubic_derivative": _derivative_of("x**3 - 2*x"),
+    "derivatives.check_chain_rule": _derivative_of("sin(x**2)"),
+    "derivatives.check_central_difference": lambda f, t, h: (
+        (f(t + h) - f(t - h)) / (2 * h)
+    ),
+    "derivatives.check_gradient_step": sympy.lambdify(
         (x, lr), x - lr * sympy.diff((x - 3) ** 2, x), "numpy"
     ),
+    "partials.check_partials_by_hand": _gradient_of("x**2*y + 3*y"),
+    "partials.check_booth_gradient": _gradient_of(
+        "(x + 2*y - 7)**2 + (2*x + y - 5)**2"
+    ),
+    "partials.check_partial_difference": lambda f, a, b, h: (
+        (f(a + h, b) - f(a - h, b)) / (2 * h)
+    ),
+    "gradients.check_directional_derivative": lambda g, v: (
+        float(np.dot(g, v)) / np.sqrt(float(np.dot(v, v)))
+    ),
+    "gradients.check_steepest_descent": lambda g: -g / np.hypot(*g),
 }
 VALUE_ANSWERS = {
     # Stable iff η < 2 / f'' for f = 3x² - 4x + 1.
-    "check_stable_learning_rate": float(
+    "derivatives.check_stable_learning_rate": float(
         2 / sympy.diff(sympy.sympify("3*x**2 - 4*x + 1"), x, 2)
     ),
+    "gradients.check_largest_stable_lr": 2 / _BOWL_EIGENVALUES[-1],
+    "gradients.check_best_lr": 2 / sum(_BOWL_EIGENVALUES),
 }
+#: Checks that take a sympy expression; tested on their own below.
+EXPRESSION_CHECKS = ["partials.check_sympy_partial"]
 ALL_CHECKS = sorted(
-    name
-    for name, obj in inspect.getmembers(chapter, inspect.isfunction)
-    if name.startswith("check_") and obj.__module__ == chapter.__name__
+    f"{module_name}.{name}"
+    for module_name, module in CHAPTERS.items()
+    for name, obj in inspect.getmembers(module, inspect.isfunction)
+    if name.startswith("check_") and obj.__module__ == module.__name__
 )
 FUNCTION_CHECKS = sorted(FUNCTION_ANSWERS)
 VALUE_CHECKS = sorted(VALUE_ANSWERS)
+#: Function checks whose answer is one number (the malformed-answer table is
+#: written for those).
+SCALAR_FUNCTION_CHECKS = [
+    key
+    for key in FUNCTION_CHECKS
+    if key.split(".")[1]
+    not in ("check_partials_by_hand", "check_booth_gradient", "check_steepest_descent")
+]
 
 
 def test_every_check_of_the_chapter_is_covered():
-    assert ALL_CHECKS == sorted([*FUNCTION_CHECKS, *VALUE_CHECKS])
+    assert ALL_CHECKS == sorted([*FUNCTION_CHECKS, *VALUE_CHECKS, *EXPRESSION_CHECKS])
 
 
 def recorded_arguments(name: str, monkeypatch) -> dict:
@@ -64,15 +118,18 @@ def recorded_arguments(name: str, monkeypatch) -> dict:
 
         return wrapper
 
-    monkeypatch.setattr(chapter, "check_function", spy(check_function))
-    monkeypatch.setattr(chapter, "check_value", spy(check_value))
-    getattr(chapter, name)(None)
+    module = _module(name)
+    if hasattr(module, "check_function"):
+        monkeypatch.setattr(module, "check_function", spy(check_function))
+    if hasattr(module, "check_value"):
+        monkeypatch.setattr(module, "check_value", spy(check_value))
+    _check(name)(None)
     return recorded
 
 
 @pytest.mark.parametrize("name", FUNCTION_CHECKS)
 def test_right_function_passes(name):
-    feedback = getattr(chapter, name)(FUNCTION_ANSWERS[name])
+    feedback = _check(name)(FUNCTION_ANSWERS[name])
     assert isinstance(feedback, Feedback)
     assert feedback.passed, feedback.message
     assert repr(feedback).startswith("✅")
@@ -80,7 +137,7 @@ def test_right_function_passes(name):
 
 @pytest.mark.parametrize("name", VALUE_CHECKS)
 def test_right_value_passes(name):
-    feedback = getattr(chapter, name)(VALUE_ANSWERS[name])
+    feedback = _check(name)(VALUE_ANSWERS[name])
     assert feedback.passed, feedback.message
     assert repr(feedback).startswith("✅")
 
@@ -97,7 +154,7 @@ def test_equivalent_formulations_pass():
     assert chapter.check_stable_learning_rate(np.float32(1 / 3)).passed
 
 
-@pytest.mark.parametrize("name", ALL_CHECKS)
+@pytest.mark.parametrize("name", [*FUNCTION_CHECKS, *VALUE_CHECKS])
 def test_every_listed_mistake_gets_its_own_hint(name, monkeypatch):
     mistakes = recorded_arguments(name, monkeypatch)["mistakes"]
     monkeypatch.undo()
@@ -106,7 +163,7 @@ def test_every_listed_mistake_gets_its_own_hint(name, monkeypatch):
     assert len(set(hints)) == len(hints), "two mistakes share a hint"
     for mistake in mistakes:
         assert isinstance(mistake, Mistake)
-        feedback = getattr(chapter, name)(mistake.answer)
+        feedback = _check(name)(mistake.answer)
         assert not feedback.passed
         assert feedback.message == mistake.hint
         assert repr(feedback).startswith("❌")
@@ -115,14 +172,22 @@ def test_every_listed_mistake_gets_its_own_hint(name, monkeypatch):
 @pytest.mark.parametrize(
     ("name", "answer", "phrase"),
     [
-        ("check_cubic_derivative", lambda t: -(3 * t**2 - 2), "sign is flipped"),
-        ("check_chain_rule", lambda t: 4 * t * np.cos(t**2), "twice"),
-        ("check_chain_rule", lambda t: t * np.cos(t**2), "half"),
-        ("check_gradient_step", lambda t, r: -(t - 2 * r * (t - 3)), "sign"),
+        (
+            "derivatives.check_cubic_derivative",
+            lambda t: -(3 * t**2 - 2),
+            "sign is flipped",
+        ),
+        ("derivatives.check_chain_rule", lambda t: 4 * t * np.cos(t**2), "twice"),
+        ("derivatives.check_chain_rule", lambda t: t * np.cos(t**2), "half"),
+        (
+            "derivatives.check_gradient_step",
+            lambda t, r: -(t - 2 * r * (t - 3)),
+            "sign",
+        ),
     ],
 )
 def test_generic_sign_and_factor_mistakes(name, answer, phrase):
-    feedback = getattr(chapter, name)(answer)
+    feedback = _check(name)(answer)
     assert not feedback.passed
     assert phrase in feedback.message
 
@@ -163,13 +228,13 @@ BAD_FUNCTIONS = [
 ]
 
 
-@pytest.mark.parametrize("name", FUNCTION_CHECKS)
+@pytest.mark.parametrize("name", SCALAR_FUNCTION_CHECKS)
 @pytest.mark.parametrize(
     ("learner", "phrase"),
     [pytest.param(*row, id=f"bad{i}") for i, row in enumerate(BAD_FUNCTIONS)],
 )
 def test_malformed_function_answers_fail_gracefully(name, learner, phrase):
-    feedback = getattr(chapter, name)(learner)
+    feedback = _check(name)(learner)
     assert isinstance(feedback, Feedback)
     assert feedback.passed is False
     assert phrase in feedback.message
@@ -196,7 +261,7 @@ BAD_VALUES = [
     [pytest.param(*row, id=f"bad{i}") for i, row in enumerate(BAD_VALUES)],
 )
 def test_malformed_values_fail_gracefully(name, learner, phrase):
-    feedback = getattr(chapter, name)(learner)
+    feedback = _check(name)(learner)
     assert feedback.passed is False
     assert phrase in feedback.message
     assert repr(feedback).startswith("❌")
@@ -218,10 +283,10 @@ answers = st.one_of(
 @given(value=answers)
 def test_checks_never_raise(value):
     for name in VALUE_CHECKS:
-        feedback = getattr(chapter, name)(value)
+        feedback = _check(name)(value)
         assert isinstance(feedback, Feedback)
     for name in FUNCTION_CHECKS:
-        feedback = getattr(chapter, name)(lambda *args, v=value: v)
+        feedback = _check(name)(lambda *args, v=value: v)
         assert isinstance(feedback, Feedback)
         assert feedback.passed is False  # a constant is never the right function
 
@@ -289,3 +354,32 @@ def test_messages_are_sentences_but_maths_keeps_its_case():
     assert chapter.check_cubic_derivative(None).message.startswith("Your derivative")
     assert Feedback(False, "x + h is not 2h").message == "x + h is not 2h"
     assert Feedback(False, "f″ is 6").message == "f″ is 6"
+
+
+# --------------------------------------------------------------------------
+# Checks that take a sympy expression.
+# --------------------------------------------------------------------------
+
+
+def test_sympy_partial_accepts_sympys_answer_and_its_string():
+    answer = sympy.diff(partials.SYMPY_EXERCISE, y)
+    assert partials.check_sympy_partial(answer).passed
+    assert partials.check_sympy_partial(str(sympy.expand(answer))).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        (sympy.diff(partials.SYMPY_EXERCISE, x), "That is ∂f/∂x"),
+        (sympy.diff(partials.SYMPY_EXERCISE, y, 2), "differentiated twice"),
+        (-sympy.diff(partials.SYMPY_EXERCISE, y), "sign is flipped"),
+        (None, "not filled in"),
+        ("cos(", "not a sympy expression"),
+        (sympy.Symbol("z") * x, "not a sympy expression"),
+        (lambda a, b: a, "not a sympy expression"),
+    ],
+)
+def test_sympy_partial_diagnoses(answer, phrase):
+    feedback = partials.check_sympy_partial(answer)
+    assert not feedback.passed
+    assert phrase in feedback.message, feedback.message

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import sympy
 
 from calclearn.exercises import Feedback, Mistake, check_function
+from calclearn.symbolic import to_numpy
 
 _POINTS = [(x, y) for x, y in ((-2.0, 1.0), (0.5, -1.5), (1.0, 3.0), (2.5, 0.25))]
 
@@ -98,4 +100,44 @@ def check_partial_difference(partial_fn: Any) -> Feedback:
         rtol=1e-12,
         atol=1e-12,
         describe=lambda a: f"x = {a[1]:g}, y = {a[2]:g}, h = {a[3]:g}",
+    )
+
+
+_x, _y = sympy.symbols("x y")
+#: The function of Exercise 4.
+SYMPY_EXERCISE = _x**2 * sympy.sin(_y) + sympy.exp(_x * _y)
+
+
+def _at_point(expression: Any):
+    """``expression`` in x and y as a function of two numbers."""
+    compiled = to_numpy(expression, [_x, _y])
+    return lambda x, y: compiled(np.array([x, y]))
+
+
+def check_sympy_partial(expression: Any) -> Feedback:
+    """Exercise 4: with sympy, :math:`\\partial f/\\partial y` of
+    :math:`f = x^2 \\sin y + e^{xy}` is :math:`x^2 \\cos y + x e^{xy}`."""
+    if expression is None or expression is Ellipsis:
+        return Feedback(False, "Your expression is not filled in yet: compute it.")
+    try:
+        learner = _at_point(expression)
+    except (TypeError, ValueError) as exc:
+        return Feedback(False, f"That is not a sympy expression in x and y ({exc}).")
+    return check_function(
+        learner,
+        _at_point(sympy.diff(SYMPY_EXERCISE, _y)),
+        _POINTS,
+        name="your expression",
+        success="Correct: sympy's ∂f/∂y is x² cos y + x e^(xy).",
+        mistakes=[
+            Mistake(
+                _at_point(sympy.diff(SYMPY_EXERCISE, _x)),
+                "That is ∂f/∂x: differentiate with respect to y, `sp.diff(f, y)`.",
+            ),
+            Mistake(
+                _at_point(sympy.diff(SYMPY_EXERCISE, _y, 2)),
+                "You differentiated twice: once, `sp.diff(f, y)`, is enough.",
+            ),
+        ],
+        describe=_at,
     )
