@@ -177,10 +177,6 @@ class LiveFigure:
         self._animated.append(artist)
         return artist
 
-    def animated_artists(self) -> list[Artist]:
-        """The artists redrawn on each update."""
-        return list(self._animated)
-
     def invalidate(self, ax: Axes | None = None, relayout: bool = False) -> None:
         """Mark the background stale: the next render redraws it.
 
