@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: lab test test-fast refresh benchmark clean
+.PHONY: lab test test-fast refresh benchmark binder-lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,19 @@ refresh: $(BIN)/python
 
 benchmark: $(BIN)/python
 	$(BIN)/python benchmarks/explorer_latency.py
+
+# Re-lock the Binder environment: binder/requirements.txt, every package pinned,
+# resolved by uv from pyproject.toml (dependencies and [lab] extra) and
+# binder/requirements.in, for the Python of binder/runtime.txt on Linux, from
+# the releases published before BINDER_LOCK_DATE (move it on to take newer ones:
+# the same date gives the same lock, which tests/test_binder_rebuild.py checks).
+BINDER_LOCK_DATE ?= 2026-11-26T00:00:00Z
+BINDER_PYTHON = $(patsubst python-%,%,$(strip $(file < binder/runtime.txt)))
+binder-lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/uv pip compile pyproject.toml binder/requirements.in --extra lab \
+		--python-version $(BINDER_PYTHON) --python-platform linux \
+		--exclude-newer $(BINDER_LOCK_DATE) --output-file binder/requirements.txt
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache

@@ -5,8 +5,9 @@ so the stored outputs are exactly what a learner's "Restart and Run All" gives.
 Widget state is not stored: each explorer's output already carries a PNG of
 its figure, which GitHub, nbviewer and nbconvert's exports show, and without a
 stored state they show that PNG rather than a widget that needs JavaScript
-from the web. Metadata that changes from machine to machine (Python's patch
-version) is normalised to keep diffs to what really changed.
+from the web. Metadata that changes from run to run (the execution timestamps
+nbclient would write into every cell) or from machine to machine (Python's
+patch version) is not stored, so that a refresh diff shows only real changes.
 
 Usage: ``python -m calclearn._refresh [NOTEBOOK_OR_FOLDER ...]``
 """
@@ -34,8 +35,11 @@ def refresh(path: Path) -> float:
         timeout=TIMEOUT_SECONDS,
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=False,
+        record_timing=False,
     ).execute()
     seconds = time.perf_counter() - start
+    for cell in notebook.cells:  # timings stored by an older refresh or by hand
+        cell.metadata.pop("execution", None)
     notebook.metadata["kernelspec"] = {
         "display_name": "Python 3 (ipykernel)",
         "language": "python",

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from dataclasses import dataclass
+from importlib import metadata
 
 import numpy as np
 
-#: Packages the course imports, with the oldest version it is tested against.
+#: The course's runtime dependencies (distribution names, as in pyproject.toml)
+#: with the oldest version each is tested against. tests/test_packaging.py
+#: checks that this is exactly pyproject's ``dependencies``.
 REQUIRED = {
     "numpy": "1.24",
     "matplotlib": "3.7",
     "ipywidgets": "8.1",
     "sympy": "1.12",
+    "mpmath": "1.1",
+    "pillow": "9.1",
 }
 
 
@@ -66,9 +70,11 @@ def self_check() -> SelfCheck:
         )
     ]
     for name, minimum in REQUIRED.items():
+        # The installed distribution's metadata, not the module's __version__:
+        # it names the package as pip does (pillow, not PIL) and imports nothing.
         try:
-            version = importlib.import_module(name).__version__
-        except ImportError:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
             lines.append((False, f"{name} is not installed"))
             continue
         ok = _version_tuple(version) >= _version_tuple(minimum)

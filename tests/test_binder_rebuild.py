@@ -1,13 +1,26 @@
 """Rebuild the Binder environment from binder/ alone and run the course in it.
 
 This does what repo2docker does with this repository, without Docker: a new
-virtual environment of the Python that binder/runtime.txt names,
-``pip install -r binder/requirements.txt``, then binder/postBuild run from
-(a copy of) the repository root with that environment first on PATH. Nothing
-comes from the developer's .venv. Then, on top and constrained by the pins,
-only the test tooling (pytest, nbval), and every notebook runs under nbval
-(strict: outputs compared) in that environment, and JupyterLab there must have
-the ipywidgets front-end extension, without which no explorer shows.
+virtual environment of the Python that binder/runtime.txt names, holding
+repo2docker's own server environment first (JupyterLab, Notebook, JupyterHub's
+single-user server ...: tests/repo2docker-server.txt, at the versions of
+repo2docker's lock for that Python), then ``pip install -r
+binder/requirements.txt`` on top of it, as repo2docker does, then binder/postBuild
+run from (a copy of) the repository root with that environment first on PATH.
+Nothing comes from the developer's .venv. The result must be consistent
+(``pip check``, and no conflict reported by pip while installing), hold every
+locked version, and have pulled in nothing that the lock does not name. Then,
+on top, only the test tooling (pytest, nbval), and every notebook runs under
+nbval (strict: outputs compared) in that environment, and JupyterLab there
+must have the ipywidgets front-end extension, without which no explorer shows.
+
+A second test checks that binder/requirements.txt is what the uv command in its
+header resolves (so that the lock is complete and follows pyproject.toml and
+binder/requirements.in).
+
+binder/runtime.txt's Python need not be the one running the tests: it is taken
+from PATH or from pyenv's versions (the CI machine has pyenv's 3.12 and 3.13
+beside its 3.11), and the test fails, saying so, if the machine has none.
 
 pip's cache is used, so a re-run is mostly copying wheels. Slow all the same:
 run it with ``pytest -m binder -s`` to see the time of each phase.
@@ -18,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -26,6 +40,7 @@ import time
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,18 +51,25 @@ pytestmark = pytest.mark.binder
 
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
+LOCK = BINDER / "requirements.txt"
+# repo2docker's server environment, which Binder installs the lock on top of.
+SERVER = ROOT / "tests" / "repo2docker-server.txt"
 TEST_TOOLS = ("pytest", "nbval")  # not course dependencies: installed on top
 WIDGETS_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 # What repo2docker would see if the repository is not a git checkout.
 FALLBACK_FILES = (
-    *("pyproject.toml", "README.md", "calclearn", "notebooks", "binder"),
+    *("pyproject.toml", "README.md", "LICENSE", "calclearn", "notebooks", "binder"),
     "tests/sanitize.cfg",
 )
+# What pip prints when an install leaves installed packages in conflict.
+CONFLICT_REPORT = re.compile(r"dependency conflicts|but you have .* incompatible")
 
 # Seconds allowed per phase; generous, for a cold pip cache on a slow network.
 TIMEOUTS = {
     "venv": 300,
+    "server": 1800,
     "requirements": 1800,
+    "pip list": 300,
     "postBuild": 900,
     "test tools": 900,
     "pip check": 300,
@@ -64,17 +86,58 @@ def runtime_version() -> str:
     return match.group(1)
 
 
+def runs_python(executable: str | Path, version: str) -> bool:
+    """Whether ``executable`` runs and is Python ``version`` (X.Y).
+
+    A pyenv shim is on PATH for every version pyenv has, but fails unless that
+    version is selected: so run it rather than trust its name.
+    """
+    try:
+        reported = subprocess.run(
+            [str(executable), "-c", "import sys; print(*sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return reported.returncode == 0 and reported.stdout.split() == version.split(".")
+
+
 def base_python(version: str) -> str:
-    """A Python interpreter of ``version`` (X.Y) to make the environment from."""
+    """A Python interpreter of ``version`` (X.Y) to make the environment from.
+
+    This one if it is that version, else ``pythonX.Y`` from PATH, else the
+    newest ``X.Y.*`` that pyenv has installed.
+    """
     if "{}.{}".format(*sys.version_info[:2]) == version:
         # The interpreter under this one's virtual environment, if any.
         return getattr(sys, "_base_executable", sys.executable)
-    found = shutil.which(f"python{version}")
-    if found is None:
-        pytest.fail(
-            f"binder/runtime.txt asks for Python {version}, which this machine "
-            f"does not have (no python{version} on PATH)"
-        )
+    candidates = [shutil.which(f"python{version}")]
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    installed = (pyenv_root / "versions").glob(f"{version}.*/bin/python{version}")
+    candidates += sorted(
+        installed,
+        key=lambda path: [int(n) for n in re.findall(r"\d+", path.parts[-3])],
+        reverse=True,
+    )
+    for candidate in candidates:
+        if candidate is not None and runs_python(candidate, version):
+            return str(candidate)
+    pytest.fail(
+        f"binder/runtime.txt asks for Python {version}, which this machine "
+        f"does not have (no working python{version} on PATH or in "
+        f"{pyenv_root / 'versions'})"
+    )
+
+
+def pinned(path: Path) -> dict[str, str]:
+    """A requirements file's ``name==version`` lines as {normalised name: version}."""
+    found = {}
+    for line in path.read_text().splitlines():
+        match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", line)
+        if match:
+            found[canonicalize_name(match.group(1))] = match.group(2)
     return found
 
 
@@ -238,6 +301,25 @@ def extension_lines(listing: str, venv: Path) -> list[str]:
     return found
 
 
+def uv() -> str:
+    """The uv of the environment running the tests (pyproject's [test] extra)."""
+    here = shutil.which("uv", path=str(Path(sys.executable).parent))
+    found = here or shutil.which("uv")
+    assert found, "uv is not installed: it is in pyproject's [test] extra"
+    return found
+
+
+def installed(phases: Phases, bin_: Path, cwd: Path) -> dict[str, str]:
+    """What the environment holds, as {normalised name: version}."""
+    listing = phases.run(
+        "pip list", [bin_ / "python", "-m", "pip", "list", "--format=json"], cwd
+    ).stdout
+    return {
+        canonicalize_name(package["name"]): package["version"]
+        for package in json.loads(listing)
+    }
+
+
 def test_binder_environment_rebuilds_and_runs_every_notebook(tmp_path):
     version = runtime_version()
     python = base_python(version)
@@ -258,13 +340,46 @@ def test_binder_environment_rebuilds_and_runs_every_notebook(tmp_path):
         assert reported.startswith(version + "."), (
             f"the new environment runs Python {reported.strip()}, not {version}"
         )
-        # 2. The pins, and nothing else.
+        # 2. repo2docker's server environment, consistent in itself. How it
+        # gets there does not matter, so uv installs it (pip takes a minute).
         phases.run(
-            "requirements",
-            [bin_ / "python", "-m", "pip", "install", "-r", "binder/requirements.txt"],
+            "server",
+            [uv(), "pip", "install", "--python", bin_ / "python", "-r", SERVER],
             repository,
         )
-        # 3. postBuild, from the repository root, the new environment first on PATH.
+        phases.run("pip check", [bin_ / "python", "-m", "pip", "check"], repository)
+        server = installed(phases, bin_, repository)
+        # 3. The lock on top of it, with pip as repo2docker installs it, and
+        # nothing else. (Only without compiling every module up front, which
+        # changes nothing installed: Python compiles what it imports.)
+        result = phases.run(
+            "requirements",
+            [
+                *(bin_ / "python", "-m", "pip", "install", "--no-compile"),
+                *("-r", "binder/requirements.txt"),
+            ],
+            repository,
+        )
+        report = result.stdout + result.stderr
+        assert not CONFLICT_REPORT.search(report), (
+            "installing binder/requirements.txt on top of repo2docker's server "
+            f"environment left conflicts:\n{tail(report, 20)}"
+        )
+        now, locked = installed(phases, bin_, repository), pinned(LOCK)
+        moved = {
+            name: (pin, now.get(name))
+            for name, pin in locked.items()
+            if now.get(name) != pin
+        }
+        assert not moved, f"not installed at the locked version: {moved}"
+        unlocked = {name: now[name] for name in now.keys() - locked.keys()}
+        pulled_in = sorted(unlocked.keys() - server.keys())
+        assert not pulled_in, (
+            f"pip installed {pulled_in}, which binder/requirements.txt does not "
+            "lock: the lock is incomplete (`make binder-lock`)"
+        )
+        print(f"[binder] left from the server environment, not locked: {unlocked}")
+        # 4. postBuild, from the repository root, the new environment first on PATH.
         postbuild = repository / "binder" / "postBuild"
         assert os.access(postbuild, os.X_OK), "binder/postBuild is not executable"
         phases.run("postBuild", [postbuild], repository)
@@ -277,8 +392,11 @@ def test_binder_environment_rebuilds_and_runs_every_notebook(tmp_path):
             f"calclearn imports from {shown}, not from the new environment"
         )
         # The pins are a consistent set: what pip install -r left is coherent.
-        phases.run("pip check", [bin_ / "python", "-m", "pip", "check"], repository)
-        # 4. The widgets front end is in that JupyterLab, enabled and OK.
+        checked = phases.run(
+            "pip check", [bin_ / "python", "-m", "pip", "check"], repository
+        )
+        print(f"[binder] pip check: {checked.stdout.strip()}")
+        # 5. The widgets front end is in that JupyterLab, enabled and OK.
         listing = phases.run(
             "labextension list", [bin_ / "jupyter", "labextension", "list"], repository
         )
@@ -292,7 +410,7 @@ def test_binder_environment_rebuilds_and_runs_every_notebook(tmp_path):
             re.search(r"\benabled\b", line) and re.search(r"\bOK\b", line)
             for line in lines
         ), f"{WIDGETS_EXTENSION} is not enabled and OK: {lines}"
-        # 5. Test tooling on top, without moving any pin.
+        # 6. Test tooling on top, without moving any pin.
         phases.run(
             "test tools",
             [
@@ -316,7 +434,7 @@ def test_binder_environment_rebuilds_and_runs_every_notebook(tmp_path):
             .resolve()
             .is_relative_to(venv.resolve())
         ), f"the python3 kernel comes from outside the environment: {specs['python3']}"
-        # 6. Every notebook, strict, in that environment.
+        # 7. Every notebook, strict, in that environment.
         found = notebooks(repository)
         assert found, "no notebooks to run"
         command = [
@@ -334,3 +452,41 @@ def test_binder_environment_rebuilds_and_runs_every_notebook(tmp_path):
         print(tail(result.stdout, 3))
     finally:
         print(phases.summary(), flush=True)
+
+
+def lock_command() -> list[str]:
+    """The uv command that binder/requirements.txt's header says made it."""
+    for line in LOCK.read_text().splitlines():
+        if line.startswith("#") and "uv pip compile" in line:
+            command = shlex.split(line.lstrip("#").strip())
+            break
+    else:
+        pytest.fail(f"{LOCK.relative_to(ROOT)} names no `uv pip compile` command")
+    assert "--output-file" in command, f"the header's command writes no file: {line}"
+    return command
+
+
+def test_binder_lock_is_what_its_command_resolves(tmp_path):
+    # uv keeps the versions already in the output file while they still fit:
+    # re-run on a copy of the lock, it changes nothing unless pyproject.toml or
+    # binder/requirements.in moved on (or the lock was edited into something
+    # uv would not resolve). Needs the package index, as the rebuild does.
+    command = lock_command()
+    relocked = tmp_path / "requirements.txt"
+    shutil.copy(LOCK, relocked)
+    command[0:1] = [uv()]
+    command[command.index("--output-file") + 1] = str(relocked)
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stderr}"
+    old, new = pinned(LOCK), pinned(relocked)
+    changes = {
+        name: (old.get(name), new.get(name))
+        for name in old.keys() | new.keys()
+        if old.get(name) != new.get(name)
+    }
+    assert not changes, (
+        f"{LOCK.relative_to(ROOT)} is not what its command resolves "
+        f"(name: (locked, resolved)): {changes}; run `make binder-lock`"
+    )

@@ -2,9 +2,15 @@
 
 - binder/requirements.txt pins (``name==version``) every runtime dependency and
   every package of the ``lab`` extra that pyproject.toml declares, each pin
-  within pyproject's constraint; binder/runtime.txt names a Python that
-  pyproject's ``requires-python`` allows; binder/postBuild is executable and
-  installs the course package without pulling in anything unpinned.
+  within pyproject's constraint, and every package of repo2docker's server
+  environment; it is a lock made by the uv command in its header, for
+  binder/runtime.txt's Python, which pyproject's ``requires-python`` allows;
+  binder/postBuild is executable and installs the course package without
+  pulling in anything unpinned.
+- LICENSE, pyproject's SPDX licence and CITATION.cff agree; the start page's
+  self-check covers every runtime dependency; the committed notebooks carry no
+  execution timings, and a refresh writes none; ``import calclearn`` loads no
+  sympy (nor matplotlib, nor ipywidgets) until a name that needs it is used.
 - Every notebook that README.md names exists, every notebook in notebooks/ is
   in README's chapter table (a relative link and a Binder link), and README's
   test command is the one .ci/run calls.
@@ -15,11 +21,13 @@ others do not follow makes a test fail.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import stat
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -40,6 +48,10 @@ BINDER = ROOT / "binder"
 REQUIREMENTS = BINDER / "requirements.txt"
 RUNTIME = BINDER / "runtime.txt"
 POSTBUILD = BINDER / "postBuild"
+LOCK_INPUT = BINDER / "requirements.in"
+SERVER = ROOT / "tests" / "repo2docker-server.txt"
+LICENSE = ROOT / "LICENSE"
+CITATION = ROOT / "CITATION.cff"
 README = ROOT / "README.md"
 NOTEBOOKS = ROOT / "notebooks"
 CI_RUN = ROOT / ".ci" / "run"
@@ -280,6 +292,228 @@ def test_postbuild_without_build_isolation_has_its_build_backend_pinned():
         f"{REQUIREMENTS.relative_to(ROOT)} must pin pyproject's [build-system] "
         "requires: " + "; ".join(problems)
     )
+
+
+def test_lock_holds_every_package_of_repo2docker_server_environment():
+    # Binder installs the lock over repo2docker's server packages; one left
+    # out keeps its own pins (notebook 7.4.7: jupyterlab<4.5) and can clash.
+    pinned = pins()
+    server = [
+        Requirement(line.split("#")[0]).name
+        for line in SERVER.read_text().splitlines()
+        if line.split("#")[0].strip()
+    ]
+    assert server, f"{SERVER.relative_to(ROOT)} lists nothing"
+    missing = [
+        name
+        for name in server
+        if canonicalize_name(name) not in pinned and canonicalize_name(name) != "pip"
+    ]
+    assert not missing, (
+        f"{REQUIREMENTS.relative_to(ROOT)} does not lock these packages of "
+        f"repo2docker's server environment: {missing}"
+    )
+
+
+def lock_header_command() -> list[str]:
+    for line in REQUIREMENTS.read_text().splitlines():
+        if line.startswith("#") and "uv pip compile" in line:
+            return shlex.split(line.lstrip("#").strip())
+    raise AssertionError(
+        f"{REQUIREMENTS.relative_to(ROOT)}'s header names no `uv pip compile` "
+        "command: it must be the lock that command made"
+    )
+
+
+def test_lock_is_made_from_pyproject_and_requirements_in_for_binders_python():
+    command = lock_header_command()
+    inputs = [a for a in command[3:] if not a.startswith("-")]
+    assert "pyproject.toml" in inputs and "binder/requirements.in" in inputs, command
+    assert LOCK_INPUT.exists(), f"{LOCK_INPUT.relative_to(ROOT)} is missing"
+    assert command[command.index("--extra") + 1] == LAB_EXTRA, command
+    python = command[command.index("--python-version") + 1]
+    assert Version(python) == runtime_python(), (
+        f"the lock is for Python {python}, binder/runtime.txt asks for "
+        f"{runtime_python()}"
+    )
+    assert "--exclude-newer" in command, "without a date the lock is not repeatable"
+    output = command[command.index("--output-file") + 1]
+    assert output == REQUIREMENTS.relative_to(ROOT).as_posix(), command
+
+
+def test_lock_command_is_in_the_makefile_and_the_readme():
+    assert re.search(r"^binder-lock\s*:", MAKEFILE.read_text(), re.MULTILINE), (
+        "Makefile has no binder-lock target"
+    )
+    assert "make binder-lock" in readme(), "README.md does not say how to re-lock"
+    assert "make binder-lock" in LOCK_INPUT.read_text()
+
+
+def test_runtime_python_is_a_current_python():
+    # 3.12 and 3.13 have years of support left; both have repo2docker locks.
+    assert runtime_python() >= Version("3.12"), (
+        f"{RUNTIME.relative_to(ROOT)} asks for Python {runtime_python()}"
+    )
+
+
+# -- licence, citation, self-check, notebooks, import --------------------------
+def test_license_is_spdx_with_its_file():
+    project = pyproject()["project"]
+    assert project["license"] == "MIT", (
+        'pyproject.toml: use the SPDX form, license = "MIT"'
+    )
+    assert project["license-files"] == ["LICENSE"], project.get("license-files")
+    assert LICENSE.read_text().startswith("MIT License\n"), LICENSE
+    # PEP 639's license string is read from setuptools 77 on.
+    for text in pyproject()["build-system"]["requires"]:
+        requirement = Requirement(text)
+        if canonicalize_name(requirement.name) == "setuptools":
+            assert not requirement.specifier.contains("76.9"), requirement
+            break
+    else:
+        raise AssertionError("pyproject.toml's build-system does not name setuptools")
+
+
+def test_citation_cff_has_the_required_keys_and_agrees_with_pyproject():
+    import yaml  # PyYAML: installed with JupyterLab (jupyter-events needs it)
+
+    citation = yaml.safe_load(CITATION.read_text(encoding="utf-8"))
+    assert citation["cff-version"] == "1.2.0"
+    for key in ("message", "title"):
+        assert isinstance(citation.get(key), str) and citation[key].strip(), key
+    authors = citation.get("authors")
+    assert isinstance(authors, list) and authors, "CITATION.cff names no author"
+    for author in authors:
+        assert isinstance(author, dict) and (
+            author.get("name") or author.get("family-names")
+        ), f"CITATION.cff: an author needs name or family-names: {author}"
+    project = pyproject()["project"]
+    assert str(citation["version"]) == project["version"]
+    assert citation["license"] == project["license"]
+    # https://github.com/OWNER/NAME against mybinder.org/v2/gh/OWNER/NAME/REF
+    cited = urlsplit(citation["repository-code"]).path.strip("/").split("/")
+    built = {tuple(urlsplit(url).path.split("/")[3:5]) for url, _ in binder_links()}
+    assert built == {tuple(cited)}, (
+        f"CITATION.cff's repository-code {citation['repository-code']} is not the "
+        f"repository README's Binder links build: {built}"
+    )
+
+
+def test_self_check_covers_every_runtime_dependency():
+    from calclearn.environment import REQUIRED
+
+    declared = {}
+    for text in pyproject()["project"]["dependencies"]:
+        requirement = Requirement(text)
+        minimum = [s.version for s in requirement.specifier if s.operator == ">="]
+        declared[canonicalize_name(requirement.name)] = minimum[0] if minimum else None
+    checked = {canonicalize_name(name): v for name, v in REQUIRED.items()}
+    assert checked == declared, (
+        "calclearn.environment.REQUIRED must be pyproject's dependencies with "
+        f"their minimum versions: checks {checked}, pyproject has {declared}"
+    )
+
+
+def test_committed_notebooks_store_no_execution_timings():
+    timed = [
+        f"{notebook.name} cell {i}"
+        for notebook in notebooks()
+        for i, cell in enumerate(json.loads(notebook.read_text())["cells"])
+        if "execution" in cell.get("metadata", {})
+    ]
+    assert not timed, f"cells with execution timings (run `make refresh`): {timed}"
+
+
+def test_refresh_writes_no_execution_timings(tmp_path):
+    import nbformat
+
+    from calclearn._refresh import refresh
+
+    path = tmp_path / "timed.ipynb"
+    cell = nbformat.v4.new_code_cell("6 * 7")
+    cell.metadata["execution"] = {"iopub.status.idle": "2026-01-01T00:00:00Z"}
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    refresh(path)
+    (cell,) = nbformat.read(path, as_version=4).cells
+    assert cell.outputs[0]["data"]["text/plain"] == "42"  # it did run
+    assert "execution" not in cell.metadata, cell.metadata
+
+
+def python_after(code: str) -> dict:
+    """Run ``code`` in a fresh interpreter; return the JSON it prints."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,  # so that it imports this working tree's calclearn
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_import_calclearn_loads_no_sympy_matplotlib_or_ipywidgets():
+    loaded = python_after(
+        """
+        import json, sys
+        import calclearn
+        heavy = ("sympy", "matplotlib", "ipywidgets")
+        print(json.dumps([name for name in heavy if name in sys.modules]))
+        """
+    )
+    assert loaded == [], f"`import calclearn` imports {loaded}"
+
+
+def test_every_public_name_loads_on_first_use_and_star_import_gets_them_all():
+    found = python_after(
+        """
+        import importlib, json, sys
+        import calclearn as cl
+        derivative = str(cl.symbolic_derivative("x**3", "x"))  # the first use
+        homes = {
+            name: module for module, names in cl._EXPORTS.items() for name in names
+        }
+        def home(name):
+            return getattr(importlib.import_module(homes[name]), name)
+        wrong = [name for name in cl.__all__ if getattr(cl, name) is not home(name)]
+        star = {}
+        exec("from calclearn import *", star)
+        print(json.dumps({
+            "derivative": derivative,
+            "sympy": "sympy" in sys.modules,
+            "wrong": wrong,
+            "star": sorted(k for k in star if not k.startswith("__")),
+            "all": cl.__all__,
+            "plots": cl.plots.__name__,
+            "in_dir": sorted(set(cl.__all__) - set(dir(cl))),
+        }))
+        """
+    )
+    assert found["derivative"] == "3*x**2" and found["sympy"]
+    assert found["wrong"] == [], f"names that are not their module's: {found['wrong']}"
+    assert found["star"] == sorted(found["all"]) and found["all"], found["star"]
+    assert found["plots"] == "calclearn.plots"  # a submodule, on first use too
+    assert found["in_dir"] == []
+
+
+def test_no_public_name_is_exported_from_two_modules():
+    import calclearn
+
+    seen: dict[str, str] = {}
+    twice = []
+    for module, names in calclearn._EXPORTS.items():
+        for name in names:
+            if name in seen:
+                twice.append(f"{name} ({seen[name]} and {module})")
+            seen[name] = module
+    assert not twice, f"calclearn._EXPORTS names these twice: {twice}"
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    import calclearn
+
+    with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
+        calclearn.not_a_name  # noqa: B018
 
 
 # -- README.md against the repository ------------------------------------------
