@@ -54,12 +54,16 @@ def require_real_scalar(
     return number
 
 
-def require_int(value: Any, name: str, *, minimum: int = 0) -> int:
-    """Return ``value`` as an int that is at least ``minimum``."""
+def require_int(
+    value: Any, name: str, *, minimum: int = 0, maximum: int | None = None
+) -> int:
+    """Return ``value`` as an int in ``[minimum, maximum]``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,}, got {value:,}")
     return int(value)
 
 

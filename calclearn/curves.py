@@ -7,7 +7,9 @@ curvature shown in a figure can never disagree with each other.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import sympy
@@ -97,15 +99,18 @@ class Curve:
         return sympy.latex(self.expression)
 
 
-#: The curves the chapter-1 explorers offer, by name.
-CURVES: dict[str, Curve] = {
-    c.name: c
-    for c in (
-        Curve("sin x", "sin(x)", (-3.5, 3.5)),
-        Curve("cubic x³ − 2x", "x**3 - 2*x", (-2.0, 2.0)),
-        Curve("exponential eˣ", "exp(x)", (-2.5, 2.0)),
-        Curve("bowl 2x²", "2*x**2", (-1.5, 1.5)),
-        Curve("double well (x² − 1)²", "(x**2 - 1)**2", (-1.8, 1.8)),
-        Curve("log-cosh log cosh 2x", "log(cosh(2*x))", (-3.0, 3.0)),
-    )
-}
+#: The curves the chapter-1 explorers offer, by name (read-only: a
+#: ``types.MappingProxyType``, so a notebook cannot replace one by accident).
+CURVES: Mapping[str, Curve] = MappingProxyType(
+    {
+        c.name: c
+        for c in (
+            Curve("sin x", "sin(x)", (-3.5, 3.5)),
+            Curve("cubic x³ − 2x", "x**3 - 2*x", (-2.0, 2.0)),
+            Curve("exponential eˣ", "exp(x)", (-2.5, 2.0)),
+            Curve("bowl 2x²", "2*x**2", (-1.5, 1.5)),
+            Curve("double well (x² − 1)²", "(x**2 - 1)**2", (-1.8, 1.8)),
+            Curve("log-cosh log cosh 2x", "log(cosh(2*x))", (-3.0, 3.0)),
+        )
+    }
+)

@@ -74,7 +74,9 @@ def _call(f: Callable, x: np.ndarray, *, complex_ok: bool = False) -> Any:
         if complex_ok:
             warnings.simplefilter("error", np.exceptions.ComplexWarning)
         try:
-            return f(x)
+            # A copy: an f that changes its argument in place cannot change
+            # the point the next formula term is evaluated at.
+            return f(x.copy())
         except (TypeError, np.exceptions.ComplexWarning) as exc:
             if complex_ok:
                 raise ValueError(
@@ -87,7 +89,18 @@ def _call(f: Callable, x: np.ndarray, *, complex_ok: bool = False) -> Any:
 
 def _evaluate(f: Callable, x: np.ndarray, *, complex_ok: bool = False) -> np.ndarray:
     """Call ``f(x)``; insist on the shape of ``x`` and finite values."""
-    value = require_numbers(_call(f, x, complex_ok=complex_ok), "f")
+    try:
+        result = _call(f, x, complex_ok=complex_ok)
+    except (TypeError, ValueError) as exc:
+        if x.ndim == 0 or (complex_ok and str(exc).startswith("f is not")):
+            raise
+        # math.sin(array) raises TypeError, `if x > 0` on an array ValueError.
+        raise (TypeError if isinstance(exc, TypeError) else ValueError)(
+            f"f must accept a numpy array of points (it failed on x of shape "
+            f"{x.shape}: {exc}); write it with numpy functions, e.g. np.sin "
+            "instead of math.sin and np.where instead of if"
+        ) from None
+    value = _no_booleans(require_numbers(result, "f"))
     if value.shape != x.shape:
         raise ValueError(
             f"f must return one number per point: for x of shape {x.shape}, "
@@ -124,6 +137,67 @@ def _step_sizes(h: Any, points: np.ndarray) -> np.ndarray:
     return steps
 
 
+def _require_resolving_step(
+    points: np.ndarray, steps: np.ndarray, signs: tuple[int, ...]
+) -> None:
+    """Raise ``ValueError`` naming ``h`` unless each shift ``x ± h`` is usable.
+
+    A step that underflows to 0 in the points' precision gives 0/0 = nan; one
+    so small that ``x + h`` rounds to ``x`` gives a difference of exactly 0;
+    one so large that ``x + h`` overflows gives inf or nan.
+    """
+    steps = np.broadcast_to(np.asarray(steps, dtype=points.dtype), points.shape)
+    if np.any(steps == 0):
+        raise ValueError(
+            f"h underflows to 0 in {points.dtype} (smallest positive: "
+            f"{np.finfo(points.dtype).smallest_subnormal:.3g}); use a larger h"
+        )
+    with np.errstate(over="ignore"):
+        for sign in signs:
+            shifted = points + sign * steps
+            if not np.all(np.isfinite(shifted)) or not np.all(np.isfinite(2 * steps)):
+                raise ValueError(
+                    f"h is too large: x {'+' if sign > 0 else '-'} h or 2h "
+                    f"overflows {points.dtype}; use a smaller h"
+                )
+            same = shifted == points
+            if np.any(same):
+                at = points[same].ravel()[0]
+                spacing = np.spacing(np.abs(at).astype(points.dtype))
+                raise ValueError(
+                    f"h is too small: x {'+' if sign > 0 else '-'} h rounds back "
+                    f"to x = {at} in {points.dtype}, so the difference is 0; h "
+                    f"must exceed the spacing of floats there ({spacing:.3g}), "
+                    "and the default step is far better"
+                )
+
+
+def _blaming_a_large_step(
+    compute: Callable[[], np.ndarray], h: Any, at_x: Callable[[], Any]
+) -> np.ndarray:
+    """``compute()``; if f is not finite at ``x ± h`` but is at ``x``, blame ``h``.
+
+    ``at_x`` evaluates f at the unshifted point (and raises if f is not finite
+    there, in which case the error stays f's).
+    """
+    try:
+        return compute()
+    except ValueError as exc:
+        if h is None or not str(exc).startswith("f returned a non-finite"):
+            raise
+        try:
+            at_x()
+        except ValueError:
+            raise exc from None
+        raise ValueError(
+            f"h = {h!r} is too large here: f is finite at x, but at x ± h {exc}"
+        ) from None
+
+
+#: The shifts each difference formula makes: x + h, x - h or both.
+_SHIFTS = {"forward": (1,), "backward": (-1,), "central": (1, -1), "complex": ()}
+
+
 def derivative(
     f: Callable,
     x: Any,
@@ -146,16 +220,28 @@ def derivative(
         - backward: :math:`(f(x) - f(x-h)) / h`, error :math:`O(h)`
         - central: :math:`(f(x+h) - f(x-h)) / 2h`, error :math:`O(h^2)`
         - complex: :math:`\operatorname{Im} f(x + ih) / h`, error :math:`O(h^2)`
-          with no subtraction, hence no round-off: exact to machine precision.
-          ``f`` must accept complex input (numpy functions, no ``abs``).
+          with no subtraction, hence no subtractive cancellation: with a tiny
+          ``h`` it is accurate to about machine precision, provided ``f`` is
+          complex-safe (numpy functions; no ``abs``, comparisons or ``np.real``).
     h : float or array_like, optional
         Step size, positive and finite (an array of steps broadcasts against
-        ``x``). Default: :func:`default_step`.
+        ``x``). Default: :func:`default_step`. A given step must change ``x``
+        (``x + h != x`` in the precision of ``x``) and keep ``x ± h``, ``2h``
+        and ``f(x ± h)`` finite; otherwise the result would be 0 or nan, and a
+        ``ValueError`` naming ``h`` says which.
 
     Returns
     -------
     numpy.ndarray
         :math:`f'(x)` with the shape of ``x`` (broadcast with ``h``).
+
+    Raises
+    ------
+    TypeError
+        If ``f`` cannot take an array of points (``math.sin``: use ``np.sin``)
+        or returns something other than numbers.
+    ValueError
+        If ``f`` is not finite at the points, or ``h`` is unusable (above).
 
     Examples
     --------
@@ -166,7 +252,25 @@ def derivative(
     f = require_callable(f, "f")
     method = require_choice(method, "method", METHODS)
     points = require_real_array(x, "x")
-    step = default_step(points, method) if h is None else _step_sizes(h, points)
+    if h is None:
+        step = default_step(points, method)
+    else:
+        step = _step_sizes(h, points)
+        shape = np.broadcast_shapes(points.shape, step.shape)
+        _require_resolving_step(np.broadcast_to(points, shape), step, _SHIFTS[method])
+    return _blaming_a_large_step(
+        lambda: _difference(f, points, step, method), h, lambda: _evaluate(f, points)
+    )
+
+
+def _difference(
+    f: Callable, points: np.ndarray, step: np.ndarray, method: str
+) -> np.ndarray:
+    """The difference formula ``method`` at ``points`` with steps ``step``.
+
+    No check of the step: :func:`step_size_errors` wants the errors of steps
+    too small to resolve ``x`` (the flat round-off end of its plot).
+    """
     if method == "complex":
         complex_type = np.complex64 if points.dtype == np.float32 else np.complex128
         shifted = points.astype(complex_type) + 1j * step
@@ -179,9 +283,16 @@ def derivative(
     return (_evaluate(f, points + step) - _evaluate(f, points - step)) / (2 * step)
 
 
+def _no_booleans(value: np.ndarray) -> np.ndarray:
+    """``value``, unless it is booleans (``p > 0``), which are not a function value."""
+    if value.dtype == bool:
+        raise TypeError("f must return numbers, got booleans (True/False)")
+    return value
+
+
 def _scalar_field(f: Callable, point: np.ndarray) -> float | complex:
     """Evaluate a function of a vector that must return one finite number."""
-    value = require_numbers(_call(f, point), "f")
+    value = _no_booleans(require_numbers(_call(f, point), "f"))
     if value.shape != ():
         raise ValueError(
             f"f must return a single number for a point of shape {point.shape}, "
@@ -195,7 +306,7 @@ def _scalar_field(f: Callable, point: np.ndarray) -> float | complex:
 def _vector_field(
     f: Callable, point: np.ndarray, *, complex_ok: bool = False
 ) -> np.ndarray:
-    value = require_numbers(_call(f, point, complex_ok=complex_ok), "f")
+    value = _no_booleans(require_numbers(_call(f, point, complex_ok=complex_ok), "f"))
     value = value.astype(np.result_type(value, np.float64))
     if not np.all(np.isfinite(value)):
         raise ValueError(f"f returned a non-finite value (nan or inf) at {point}")
@@ -237,11 +348,22 @@ def jacobian(
     f = require_callable(f, "f")
     method = require_choice(method, "method", METHODS)
     point = require_vector(x, "x").astype(np.float64)
-    steps = (
-        default_step(point, method)
-        if h is None
-        else np.full(point.shape, require_real_scalar(h, "h", positive=True))
+    if h is None:
+        steps = default_step(point, method)
+    else:
+        steps = np.full(point.shape, require_real_scalar(h, "h", positive=True))
+        _require_resolving_step(point, steps, _SHIFTS[method])
+    return _blaming_a_large_step(
+        lambda: _jacobian(f, point, steps, method),
+        h,
+        lambda: _vector_field(f, point),
     )
+
+
+def _jacobian(
+    f: Callable, point: np.ndarray, steps: np.ndarray, method: str
+) -> np.ndarray:
+    """The columns of :func:`jacobian`, one difference quotient per coordinate."""
     columns = []
     for j, step in enumerate(steps):
         direction = np.zeros_like(point)
@@ -345,6 +467,23 @@ def hessian(f: Callable, x: Any, h: float | None = None) -> np.ndarray:
         steps = np.finfo(np.float64).eps ** 0.25 * np.maximum(1.0, np.abs(point))
     else:
         steps = np.full(point.shape, require_real_scalar(h, "h", positive=True))
+        _require_resolving_step(point, steps, (1, -1))
+        with np.errstate(over="ignore", under="ignore"):
+            denominator = 4 * steps[0] * steps[0]
+        if not (0 < denominator < np.inf):
+            raise ValueError(
+                f"h must keep 4h² a positive finite number (the formula divides by "
+                f"it), got h = {steps[0]:.3g}"
+            )
+    if np.iscomplexobj(_scalar_field(f, point)):
+        raise TypeError("f must return real numbers for its Hessian, got complex")
+    return _blaming_a_large_step(
+        lambda: _hessian(f, point, steps), h, lambda: _scalar_field(f, point)
+    )
+
+
+def _hessian(f: Callable, point: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """The matrix of :func:`hessian`, entry by entry (the upper triangle)."""
     n = point.size
     basis = np.eye(n) * steps
     result = np.empty((n, n))
@@ -537,6 +676,15 @@ def step_size_errors(
     dtype = resolved
     if np.any(hs.astype(dtype) <= 0):
         raise ValueError(f"steps must be representable as positive {dtype} numbers")
+    method = require_choice(method, "method", METHODS)
     points = np.full(hs.shape, x, dtype=dtype)
-    estimates = derivative(f, points, method=method, h=hs.astype(dtype))
+    hs = hs.astype(dtype)
+    with np.errstate(over="ignore"):
+        overflows = ~np.isfinite(np.abs(points) + hs) | ~np.isfinite(2 * hs)
+    if method != "complex" and np.any(overflows):
+        raise ValueError(
+            f"steps must be small enough that x + h and 2h stay finite in {dtype}, "
+            f"got h = {hs[overflows][0]:.3g}"
+        )
+    estimates = _difference(f, points, hs, method)
     return np.abs(estimates.astype(np.float64) - exact)

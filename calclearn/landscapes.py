@@ -23,8 +23,9 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,7 @@ __all__ = [
     "CriticalPoint",
     "Landscape",
     "QuadraticBowl",
+    "as_landscape",
     "quadratic_bowl",
 ]
 
@@ -576,6 +578,27 @@ class QuadraticBowl(Landscape):
         return 2.0 / (self.eigenvalues[0] + self.eigenvalues[1])
 
 
+# The stored matrix A must have the eigenvalues the bowl reports, to this
+# relative accuracy: beyond κ ~ 1e9 (at angles other than multiples of 90°)
+# rounding A's entries moves λmin by more, and at κ = 1e20 A is not even
+# positive definite in float64.
+_EIGENVALUE_TOLERANCE = 1e-6
+
+
+def _require_stated_eigenvalues(A: np.ndarray, smallest: float, largest: float) -> None:
+    """Raise ``ValueError`` if rounding gave ``A`` other eigenvalues than stated."""
+    with np.errstate(all="ignore"):
+        computed = np.linalg.eigvalsh(A)
+    error = np.abs(computed - (smallest, largest)) / np.array((smallest, largest))
+    if not np.all(error <= _EIGENVALUE_TOLERANCE):
+        raise ValueError(
+            f"condition_number = {largest / smallest:g} is too large for float64 "
+            f"at this angle: A rounds to a matrix with eigenvalues "
+            f"{computed[0]:.6g} and {computed[1]:.6g} instead of {smallest:g} and "
+            f"{largest:g}; use a condition number up to about 1e9"
+        )
+
+
 def quadratic_bowl(
     condition_number: float = 10.0,
     angle: float = 0.0,
@@ -619,6 +642,16 @@ def quadratic_bowl(
     -------
     QuadraticBowl
 
+    Raises
+    ------
+    ValueError
+        Naming the argument at fault: ``condition_number`` below 1, or so
+        large that the float64 matrix ``A`` no longer has the eigenvalues
+        :math:`\lambda, \kappa\lambda` to 6 digits (beyond about 1e9 at
+        angles off the axes; at κ = 1e20 ``A`` is not even positive
+        definite); ``center`` so far out that :math:`c^\top A c` overflows or
+        the default window ``center ± 5`` rounds to a point.
+
     Examples
     --------
     >>> import numpy as np
@@ -653,9 +686,16 @@ def quadratic_bowl(
     rotation = np.array([[cos, -sin], [sin, cos]])
     A = (rotation * [smallest, largest]) @ rotation.T
     A = 0.5 * (A + A.T)  # exactly symmetric, whatever the rounding
-    b = A @ [cx, cy]
+    _require_stated_eigenvalues(A, smallest, largest)
+    with np.errstate(over="ignore", invalid="ignore"):
+        b = A @ [cx, cy]
+        f_min = -0.5 * float(b @ [cx, cy])
+    if not math.isfinite(f_min):
+        raise ValueError(
+            f"center must be nearer the origin: at center = {(cx, cy)} the "
+            "minimum value -½ cᵀAc overflows float64"
+        )
     a11, a12, a22 = float(A[0, 0]), float(A[0, 1]), float(A[1, 1])
-    f_min = -0.5 * float(b @ [cx, cy])
 
     # Written around the centre, A (p - c) instead of A p - b: the same
     # function, but the gradient is exactly zero at the minimum instead of a
@@ -682,6 +722,11 @@ def quadratic_bowl(
         expression += F(lam) * (along_p**2 / 2 - along_c * along_p)
 
     if window is None:
+        if not (cx - 5.0 < cx + 5.0 and cy - 5.0 < cy + 5.0):
+            raise ValueError(
+                f"center = {(cx, cy)} is so large that center ± 5 rounds to "
+                "center: the default window is empty; pass window="
+            )
         window = ((cx - 5.0, cx + 5.0), (cy - 5.0, cy + 5.0))
     if start is None:
         # c - 4 u_shallow + 1.5 u_steep, with u_shallow = (cos, sin) and
@@ -689,8 +734,10 @@ def quadratic_bowl(
         start = (cx - 4.0 * cos - 1.5 * sin, cy - 4.0 * sin + 1.5 * cos)
     A.setflags(write=False)
     b.setflags(write=False)
+    # Say when b = 0, so the title agrees with texts that write ½pᵀAp alone.
+    linear_term = r",\ b = 0" if not np.any(b) else ""
     latex = (
-        r"\frac{1}{2}\,p^{T}\!A\,p - b^{T}p,\quad "
+        rf"\frac{{1}}{{2}}\,p^{{T}}\!A\,p - b^{{T}}p{linear_term},\quad "
         rf"\kappa = {kappa:g},\ \theta = {math.degrees(theta):g}^\circ"
     )
     value, gradient, hessian = _vectorise(value_xy, gradient_xy, hessian_xy)
@@ -711,16 +758,62 @@ def quadratic_bowl(
     )
 
 
-#: The surfaces the explorers offer, by display name.
-LANDSCAPES: dict[str, Landscape] = {
-    surface.name: surface
-    for surface in (
-        _ROSENBROCK,
-        _BEALE,
-        _HIMMELBLAU,
-        _BOOTH,
-        quadratic_bowl(),
-        _SADDLE,
-        _MONKEY_SADDLE,
+#: The surfaces the explorers offer, by display name (read-only: a
+#: ``types.MappingProxyType``, so a notebook cannot replace one by accident).
+LANDSCAPES: Mapping[str, Landscape] = MappingProxyType(
+    {
+        surface.name: surface
+        for surface in (
+            _ROSENBROCK,
+            _BEALE,
+            _HIMMELBLAU,
+            _BOOTH,
+            quadratic_bowl(),
+            _SADDLE,
+            _MONKEY_SADDLE,
+        )
+    }
+)
+
+
+def as_landscape(value: Any, name: str = "landscape") -> Landscape:
+    """A :class:`Landscape` given itself or its name in :data:`LANDSCAPES`.
+
+    Parameters
+    ----------
+    value : Landscape or str
+        The surface, or its name (case and surrounding spaces do not matter).
+    name : str
+        What the caller calls the argument, for error messages.
+
+    Returns
+    -------
+    Landscape
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is neither a landscape nor a string.
+    ValueError
+        If no landscape has that name; the message lists the names.
+
+    Examples
+    --------
+    >>> as_landscape("booth").name
+    'Booth'
+    """
+    if isinstance(value, Landscape):
+        return value
+    if isinstance(value, str):
+        wanted = value.strip().casefold()
+        for key, surface in LANDSCAPES.items():
+            if key.casefold() == wanted:
+                return surface
+        raise ValueError(
+            f"{name} must be a Landscape or one of the names {list(LANDSCAPES)}, "
+            f"got {value!r}"
+        )
+    raise TypeError(
+        f"{name} must be a Landscape (e.g. calclearn.LANDSCAPES['Booth'] or "
+        f"calclearn.quadratic_bowl()) or its name, got {type(value).__name__}"
     )
-}

@@ -559,3 +559,10 @@ def test_bad_landscape_fields_are_rejected():
     ]:
         with pytest.raises(error, match=argument):
             Landscape(**{**fields, **change})
+
+
+def test_bowl_title_says_when_b_is_zero():
+    """The explorers' titles and the text agree: ½pᵀAp alone means b = 0."""
+    centred, shifted = quadratic_bowl(), quadratic_bowl(center=(1.0, 0.0))
+    assert not np.any(centred.b) and "b = 0" in centred.latex
+    assert np.any(shifted.b) and "b = 0" not in shifted.latex

@@ -15,8 +15,8 @@ import mpmath
 import numpy as np
 import pytest
 
-from calclearn import optim
 from calclearn.optim import DescentRun, gradient_descent
+from calclearn.optim import descent as optim
 
 LAM = 4.0  # f'' of the 1-D quadratic: stable iff 0 < η < 2/λ = 0.5
 
