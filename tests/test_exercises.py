@@ -8,6 +8,8 @@ spying on the machinery they call, so every listed mistake is exercised.
 from __future__ import annotations
 
 import inspect
+import re
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -45,8 +47,14 @@ def _gradient_of(formula: str):
     return lambda a, b: np.array(compiled(a, b), dtype=float)
 
 
-_BOWL = sympy.Matrix([[3, 1], [1, 3]])  # chapter 3's exercise matrix
+_BOWL = sympy.Matrix([[5, 3], [3, 5]])  # chapter 3's exercise matrix
 _BOWL_EIGENVALUES = sorted(float(v) for v in _BOWL.eigenvals())
+
+
+def _hessian_of(formula: str):
+    hessian = sympy.hessian(sympy.sympify(formula), (x, y))
+    compiled = sympy.lambdify((x, y), hessian.tolist(), "numpy")
+    return lambda a, b: np.array(compiled(a, b), dtype=float)
 
 
 def _derivative_of(formula: str):
@@ -67,6 +75,7 @@ FUNCTION_ANSWERS = {
     "partials.check_booth_gradient": _gradient_of(
         "(x + 2*y - 7)**2 + (2*x + y - 5)**2"
     ),
+    "partials.check_hessian": _hessian_of("x**3*y + x*y**2"),
     "partials.check_partial_difference": lambda f, a, b, h: (
         (f(a + h, b) - f(a - h, b)) / (2 * h)
     ),
@@ -99,7 +108,12 @@ SCALAR_FUNCTION_CHECKS = [
     key
     for key in FUNCTION_CHECKS
     if key.split(".")[1]
-    not in ("check_partials_by_hand", "check_booth_gradient", "check_steepest_descent")
+    not in (
+        "check_partials_by_hand",
+        "check_booth_gradient",
+        "check_steepest_descent",
+        "check_hessian",
+    )
 ]
 
 
@@ -151,7 +165,14 @@ def test_equivalent_formulations_pass():
     assert chapter.check_gradient_step(
         lambda t, rate: t - 2 * rate * t + 6 * rate
     ).passed
-    assert chapter.check_stable_learning_rate(np.float32(1 / 3)).passed
+    assert chapter.check_stable_learning_rate(Fraction(1, 3)).passed
+    assert chapter.check_stable_learning_rate(sympy.Rational(1, 3)).passed
+    assert chapter.check_stable_learning_rate(np.float64(2) / 6).passed
+    assert partials.check_hessian(
+        lambda a, b: np.array(
+            [[6 * a * b, 3 * a * a + 2 * b], [3 * a**2 + 2 * b, a + a]]
+        )
+    ).passed
 
 
 @pytest.mark.parametrize("name", [*FUNCTION_CHECKS, *VALUE_CHECKS])
@@ -220,11 +241,14 @@ BAD_FUNCTIONS = [
     (lambda *args: [[1.0]], "shape (1, 1)"),
     (lambda *args: np.nan, "nan or inf"),
     (lambda *args: np.inf, "nan or inf"),
-    (lambda *args: "0.5x", "not a real number"),
+    (lambda *args: "0.5x", "remove the quotes"),
+    (lambda *args: "0.5", "remove the quotes"),
+    (lambda *args: b"0.5", "remove the quotes"),
+    (lambda *args: True, "not a number"),
     (lambda *args: {"a": 1}, "not a real number"),
     (lambda *args: 1 + 2j, "not a real number"),
     (lambda *args: 10**400, "not a real number"),
-    (lambda: 0.0, "raised TypeError"),
+    (lambda: 0.0, "should take"),
 ]
 
 
@@ -244,12 +268,16 @@ def test_malformed_function_answers_fail_gracefully(name, learner, phrase):
 BAD_VALUES = [
     (None, "not filled in"),
     (..., "not filled in"),
-    ("abc", "not a real number"),
+    ("abc", "remove the quotes"),
+    ("0.25", "remove the quotes"),
+    (b"0.25", "remove the quotes"),
+    (np.array(["0.25"]), "remove the quotes"),
+    (True, "not a number"),
     ([1 / 3, 1 / 3], "shape (2,)"),
     (np.array([[1 / 3]]), "shape (1, 1)"),
     (float("nan"), "nan or inf"),
     (float("inf"), "nan or inf"),
-    (lambda: 1 / 3, "not a real number"),
+    (lambda: 1 / 3, "is a function, not a number"),
     (1 / 3 + 1e-3j, "not a real number"),
     (10**400, "not a real number"),
 ]
@@ -305,6 +333,12 @@ def test_check_function_mistakes_take_precedence_over_generic_factors():
     assert "factor of 2" in generic.message
 
 
+def test_check_function_default_description_of_the_test_arguments():
+    cases = [(np.sin, np.array([1.0, 2.5]), 3.0)]
+    feedback = check_function(lambda f, v, k: v, lambda f, v, k: k * f(v), cases)
+    assert feedback.message.startswith("Not yet: at sin, [1, 2.5], 3 your function")
+
+
 def test_check_function_tolerances():
     cases = [(1.0,), (2.0,)]
     close = check_function(lambda t: t**2 * (1 + 1e-9), np.square, cases, rtol=1e-7)
@@ -326,12 +360,16 @@ def test_check_function_success_message_and_array_answers():
     wrong_shape = check_function(
         lambda v: v.sum(), lambda v: v**3, cases, describe=lambda a: "v"
     )
-    assert "shape ()" in wrong_shape.message
+    assert "returned a single number" in wrong_shape.message
+    assert "an array of shape (2,)" in wrong_shape.message
 
 
 def test_check_value():
     assert check_value(0.5, 0.5).passed
-    assert check_value(0.5 * (1 + 1e-8), 0.5).passed  # rtol 1e-6 by default
+    # Exact by default: round-off passes, a few digits short do not.
+    assert check_value(0.5 * (1 + 1e-11), 0.5).passed
+    assert "8 significant digits" in check_value(0.5 * (1 + 1e-8), 0.5).message
+    assert check_value(0.5 * (1 + 1e-8), 0.5, rtol=1e-6).passed
     assert not check_value(0.51, 0.5).passed
     assert check_value([1.0, 2.0], np.array([1.0, 2.0])).passed
     known = check_value(0.25, 0.5, mistakes=[Mistake(0.25, "Halved.")])
@@ -346,7 +384,7 @@ def test_feedback_repr_and_html():
     assert repr(good) == "✅ Fine `code`."
     assert repr(bad) == "❌ Nope <b>"
     assert "✅" in good._repr_html_()
-    assert "<code>code</code>" in good._repr_html_()
+    assert re.search(r"<code[^>]*>code</code>", good._repr_html_())
     assert "&lt;b&gt;" in bad._repr_html_()  # learner text is escaped
 
 
@@ -374,12 +412,229 @@ def test_sympy_partial_accepts_sympys_answer_and_its_string():
         (sympy.diff(partials.SYMPY_EXERCISE, y, 2), "differentiated twice"),
         (-sympy.diff(partials.SYMPY_EXERCISE, y), "sign is flipped"),
         (None, "not filled in"),
-        ("cos(", "not a sympy expression"),
-        (sympy.Symbol("z") * x, "not a sympy expression"),
+        ("cos(", "could not be read as a formula"),
+        (sympy.Symbol("z") * x, "contains z"),
         (lambda a, b: a, "not a sympy expression"),
     ],
 )
 def test_sympy_partial_diagnoses(answer, phrase):
     feedback = partials.check_sympy_partial(answer)
+    assert not feedback.passed
+    assert phrase in feedback.message, feedback.message
+
+
+# --------------------------------------------------------------------------
+# Feedback is readable in JupyterLab's light and dark themes (issue 8 §4).
+# --------------------------------------------------------------------------
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.x relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(foreground: str, background: str) -> float:
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_formula_against_wcag_reference_values():
+    assert _contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert _contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert _contrast("#ffffff", "#ffffff") == pytest.approx(1.0)
+
+
+def _styles(html_text: str) -> list[dict[str, str]]:
+    """The inline styles of every element, as property dictionaries."""
+    return [
+        dict(item.split(":", 1) for item in style.split(";") if ":" in item)
+        for style in re.findall(r'style="([^"]*)"', html_text)
+    ]
+
+
+@pytest.mark.parametrize("passed", [True, False])
+def test_feedback_sets_text_and_background_with_contrast_above_4_5(passed):
+    feedback = Feedback(passed, "Check `code` here.", output="printed text")
+    box, code, label, printed = _styles(feedback._repr_html_())
+    # Both colours are set explicitly, so a dark theme's white text cannot be
+    # inherited onto the pale background.
+    assert _contrast(box["color"], box["background"]) >= 4.5
+    assert code["color"] == "inherit"  # the box's text colour, on the code's tint
+    assert _contrast(box["color"], code["background"]) >= 4.5
+    assert "color" not in label  # inherits the box's colours
+    assert _contrast(printed["color"], printed["background"]) >= 4.5
+    # White (dark theme's text) on the box's background would be unreadable:
+    # proof that setting the text colour matters.
+    assert _contrast("#ffffff", box["background"]) < 1.5
+
+
+def test_printed_output_is_shown_once_in_text_and_html():
+    feedback = Feedback(False, "Nope.", output="a < b")
+    assert repr(feedback) == "❌ Nope.\nYour code printed:\na < b"
+    assert "a &lt; b" in feedback._repr_html_()
+
+
+# --------------------------------------------------------------------------
+# Mistake tables: every listed mistake is distinguishable (issue 7 §4).
+# --------------------------------------------------------------------------
+
+
+def recorded_call(name: str, monkeypatch) -> tuple[tuple, dict]:
+    """The positional and keyword arguments of the check's machinery call."""
+    recorded: list = []
+
+    def spy(real):
+        def wrapper(*args, **kwargs):
+            recorded.append((args, kwargs))
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    module = _module(name)
+    for machinery in ("check_function", "check_value"):
+        if hasattr(module, machinery):
+            monkeypatch.setattr(module, machinery, spy(getattr(module, machinery)))
+    _check(name)(RIGHT_ANSWERS[name])
+    monkeypatch.undo()
+    return recorded[0]
+
+
+def _answers(name: str, answer, args: tuple) -> list[np.ndarray]:
+    """``answer`` (a function or a value) evaluated as the check evaluates it."""
+    if name in VALUE_CHECKS:
+        return [np.asarray(answer, dtype=float)]
+    cases = args[2]
+    return [np.asarray(answer(*case), dtype=float) for case in cases]
+
+
+def _close(a: list[np.ndarray], b: list[np.ndarray], rtol: float, atol: float) -> bool:
+    return all(
+        u.shape == v.shape and np.allclose(u, v, rtol=rtol, atol=atol)
+        for u, v in zip(a, b, strict=True)
+    )
+
+
+_SYMPY_RIGHT = sympy.diff(sympy.sympify("x**2*sin(y) + exp(x*y)"), y)
+RIGHT_ANSWERS = {
+    **FUNCTION_ANSWERS,
+    **VALUE_ANSWERS,
+    "partials.check_sympy_partial": _SYMPY_RIGHT,
+}
+#: The sympy check compares functions of (x, y) compiled from expressions.
+FUNCTION_ANSWERS_OF_EXPRESSIONS = {
+    "partials.check_sympy_partial": sympy.lambdify((x, y), _SYMPY_RIGHT, "numpy"),
+}
+
+
+@pytest.mark.parametrize("name", [*FUNCTION_CHECKS, *VALUE_CHECKS, *EXPRESSION_CHECKS])
+def test_every_mistake_differs_from_the_answer_and_from_the_others(name, monkeypatch):
+    args, kwargs = recorded_call(name, monkeypatch)
+    mistakes = kwargs["mistakes"]
+    default_rtol = 1e-9 if name in VALUE_CHECKS else 1e-7
+    rtol, atol = kwargs.get("rtol", default_rtol), kwargs.get("atol", 1e-10)
+    # Well beyond the tolerance: a hundred times it.
+    rtol, atol = 100 * rtol, 100 * atol
+    if name in VALUE_CHECKS:
+        right = [np.asarray(VALUE_ANSWERS[name], dtype=float)]
+    else:
+        answers = {**FUNCTION_ANSWERS, **FUNCTION_ANSWERS_OF_EXPRESSIONS}
+        right = _answers(name, answers[name], args)
+    computed = [_answers(name, m.answer, args) for m in mistakes]
+    for mistake, answers in zip(mistakes, computed, strict=True):
+        assert not _close(answers, right, rtol, atol), mistake.hint
+    for i, j in zip(*np.triu_indices(len(mistakes), k=1), strict=True):
+        if mistakes[i].hint != mistakes[j].hint:
+            assert not _close(computed[i], computed[j], rtol, atol), (
+                mistakes[i].hint,
+                mistakes[j].hint,
+            )
+
+
+def test_chapter3_exercise_matrix_separates_best_step_and_contraction():
+    lam_min, lam_max = _BOWL_EIGENVALUES
+    best = 2 / (lam_min + lam_max)
+    contraction = (lam_max - lam_min) / (lam_max + lam_min)
+    assert (lam_min, lam_max) == (2.0, 8.0)
+    assert abs(best - contraction) > 0.1  # 0.2 and 0.6 (they were both 1/3)
+    assert not gradients.check_best_lr(contraction).passed
+    assert "contraction factor" in gradients.check_best_lr(contraction).message
+    np.testing.assert_array_equal(gradients.EXERCISE_MATRIX, np.array(_BOWL, float))
+
+
+# --------------------------------------------------------------------------
+# The Hessian exercise (Chapter 2, Exercise 5).
+# --------------------------------------------------------------------------
+
+
+def test_hessian_accepts_sympy_matrices_whatever_the_assumptions():
+    for assumptions in ({}, {"real": True}, {"positive": True}):
+        a, b = sympy.symbols("x y", **assumptions)
+        f = a**3 * b + a * b**2
+        assert partials.check_hessian(sympy.hessian(f, (a, b))).passed
+        unevaluated = sympy.Matrix(
+            [[sympy.Derivative(f, u, v) for v in (a, b)] for u in (a, b)]
+        )
+        assert partials.check_hessian(unevaluated).passed
+    assert partials.HESSIAN_EXERCISE == sympy.sympify("x**3*y + x*y**2")
+
+
+def test_hessian_reference_against_finite_differences():
+    """The check's right answer against a second route: central differences."""
+    f = sympy.lambdify((x, y), partials.HESSIAN_EXERCISE, "numpy")
+    h = 1e-4
+    for a, b in [(-2.0, 1.0), (0.5, -1.5), (1.3, 0.7)]:
+        numeric = np.array(
+            [
+                [
+                    (
+                        f(
+                            a + h * (i == 0) + h * (j == 0),
+                            b + h * (i == 1) + h * (j == 1),
+                        )
+                        - f(
+                            a + h * (i == 0) - h * (j == 0),
+                            b + h * (i == 1) - h * (j == 1),
+                        )
+                        - f(
+                            a - h * (i == 0) + h * (j == 0),
+                            b - h * (i == 1) + h * (j == 1),
+                        )
+                        + f(
+                            a - h * (i == 0) - h * (j == 0),
+                            b - h * (i == 1) - h * (j == 1),
+                        )
+                    )
+                    / (4 * h * h)
+                    for j in range(2)
+                ]
+                for i in range(2)
+            ]
+        )
+        # Central second differences: error O(h²) ≈ 1e-7 here, round-off ≈ 1e-8.
+        np.testing.assert_allclose(
+            numeric, FUNCTION_ANSWERS["partials.check_hessian"](a, b), atol=1e-6
+        )
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        (
+            lambda a, b: [3 * a**2 * b + b**2, a**3 + 2 * a * b],
+            "looks like the gradient",
+        ),
+        (lambda a, b: [6 * a * b, 3 * a**2 + 2 * b, 2 * a], "3 entries"),
+        (lambda a, b: [6 * a * b, 3 * a**2 + 2 * b, 3 * a**2 + 2 * b, 2 * a], "flat"),
+        (lambda a, b: 6 * a * b, "single number"),
+        ([[1.0, 2.0], [2.0, 3.0]], "as a function of x and y"),
+        (sympy.Matrix([[sympy.Symbol("z"), 0], [0, 0]]), "contains z"),
+    ],
+)
+def test_hessian_shapes_and_forms(answer, phrase):
+    feedback = partials.check_hessian(answer)
     assert not feedback.passed
     assert phrase in feedback.message, feedback.message
