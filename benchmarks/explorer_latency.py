@@ -3,10 +3,11 @@
 For each explorer in ``calclearn.EXPLORERS`` this drives every control through
 a sweep (its ends, its default and random values, every dropdown option; 40
 changes per control) and times one update from the control change to the new
-PNG bytes, in the kernel's process:
+PNG bytes, in the kernel's process, and weighs each frame (the bytes sent to
+the browser):
 
-- **calclearn**: the explorer as shipped (cached background, blitting, light
-  PNG compression);
+- **calclearn**: the explorer as shipped (cached background, blitting, a
+  palette PNG);
 - **naive**: the same drawing code, but every change re-creates the figure
   with pyplot and saves it as PNG, which is what ``interact`` plus
   ``plt.plot`` does.
@@ -21,6 +22,7 @@ import argparse
 import io
 import platform
 import time
+import warnings
 
 import matplotlib
 
@@ -43,14 +45,17 @@ def sweep(explorer, rng: np.random.Generator, changes_per_control: int):
     return plan
 
 
-def time_live(explorer_class, plan, preset: dict) -> np.ndarray:
+def time_live(explorer_class, plan, preset: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds per update and bytes per frame, change by change."""
     explorer = explorer_class().update(**preset)
-    timings = []
+    timings, sizes = [], []
     for name, value in plan:
         start = time.perf_counter()
         explorer.controls[name].value = value
         timings.append(time.perf_counter() - start)
-    return np.array(timings)
+        sizes.append(len(explorer.image.value))
+    explorer.close()
+    return np.array(timings), np.array(sizes)
 
 
 def time_naive(explorer_class, plan, preset: dict) -> np.ndarray:
@@ -61,15 +66,19 @@ def time_naive(explorer_class, plan, preset: dict) -> np.ndarray:
     for name, value in plan:
         values[name] = value
         start = time.perf_counter()
-        with matplotlib.rc_context(STYLE):
+        with matplotlib.rc_context(STYLE), warnings.catch_warnings():
+            # The naive figure lays out with the explorers' inset colour bars
+            # before their maps have a size: matplotlib warns, and draws anyway.
+            warnings.filterwarnings("ignore", "constrained_layout not applied")
             figure = plt.figure(figsize=size, layout="constrained")
             explorer.live = LiveFigure(figure=figure, blit=False)
             explorer.build(figure)
             explorer.draw(**values)
-            buffer = io.BytesIO()
+            buffer = io.BytesIO()  # interact's PNG: full colour
             figure.savefig(buffer, format="png")
             plt.close(figure)
         timings.append(time.perf_counter() - start)
+    explorer.close()
     return np.array(timings)
 
 
@@ -84,6 +93,7 @@ def main() -> None:
     header = (
         f"{'explorer':<30}{'changes':>8}{'median ms':>11}{'p95 ms':>9}"
         f"{'naive median':>14}{'naive p95':>11}{'speed-up':>10}"
+        f"{'KiB median':>12}{'KiB p95':>9}{'KiB max':>9}"
     )
     print(header)
     print("-" * len(header))
@@ -95,14 +105,18 @@ def main() -> None:
             most = explorer.controls["steps"].max
             others = [(n, v) for n, v in runs[0][2] if n != "steps"]
             runs.append((f"  with steps={most}", {"steps": most}, others))
+        explorer.close()
         for label, preset, plan in runs:
-            live = time_live(explorer_class, plan, preset) * 1e3
+            seconds, sizes = time_live(explorer_class, plan, preset)
+            live, kib = seconds * 1e3, sizes / 1024
             naive = time_naive(explorer_class, plan, preset) * 1e3
             print(
                 f"{label:<30}{len(plan):>8}"
                 f"{np.median(live):>11.1f}{np.percentile(live, 95):>9.1f}"
                 f"{np.median(naive):>14.1f}{np.percentile(naive, 95):>11.1f}"
                 f"{np.median(naive) / np.median(live):>9.1f}x"
+                f"{np.median(kib):>12.1f}{np.percentile(kib, 95):>9.1f}"
+                f"{kib.max():>9.1f}"
             )
 
 

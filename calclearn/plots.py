@@ -3,16 +3,14 @@
 Explorers redraw on every slider step, so they cannot afford to rebuild a
 figure each time (about 90 ms). :class:`LiveFigure` renders the unchanging part
 of a figure once, keeps that bitmap, and per update only restores it and draws
-the few artists that move (matplotlib's *blitting*), then encodes the PNG with
-light compression. That takes a few milliseconds.
+the few artists that move (matplotlib's *blitting*), then encodes a
+palette PNG. That takes a few milliseconds.
 """
 
 from __future__ import annotations
 
 import io
-import struct
 import textwrap
-import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -22,10 +20,15 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 from PIL import Image
+
+from calclearn._validation import require_choice, require_int, require_real_array
+from calclearn.landscapes import as_landscape
 
 #: The palette: one colour per role, used the same way in every chapter.
 COLORS = {
@@ -34,9 +37,12 @@ COLORS = {
     "tangent": "#2a9d5c",
     "path": "#c0392b",
     "point": "#111111",
-    "stable": "#d8f0df",
-    "oscillating": "#fdf0cf",
-    "unstable": "#f8d7d4",
+    # The zones of a learning rate: pale blue, yellow, salmon, in falling
+    # lightness, so that they stay apart under every colour-vision deficiency
+    # (tested by simulation); the strip labels its zones in words too.
+    "stable": "#dbeaf7",
+    "oscillating": "#fde7a3",
+    "unstable": "#ee9a86",
     "muted": "#8a8f98",
 }
 
@@ -56,7 +62,9 @@ STYLE = {
     "mathtext.fontset": "dejavusans",
 }
 
-_MESSAGE_STYLE = {
+#: Message boxes by kind: pale fills under dark text, edges that differ under
+#: every colour-vision deficiency (tested); the words say the kind as well.
+MESSAGE_STYLE = {
     "info": {"facecolor": "#eef4ff", "edgecolor": "#7d9bd1"},
     "warning": {"facecolor": "#fff4d6", "edgecolor": "#d9a400"},
     "error": {"facecolor": "#fde2e0", "edgecolor": "#c0392b"},
@@ -88,50 +96,91 @@ def new_figure(width: float = 7.0, height: float = 4.2) -> Figure:
     return figure
 
 
-def figure_to_png(figure: Figure, compress_level: int = 6) -> bytes:
-    """Render ``figure`` and return PNG bytes."""
+def figure_to_png(figure: Figure) -> bytes:
+    """Render ``figure`` and return compact PNG bytes (see :func:`encode_png`)."""
     canvas = figure.canvas
     if not isinstance(canvas, FigureCanvasAgg):
         canvas = FigureCanvasAgg(figure)
     canvas.draw()
-    return rgba_to_png(canvas.buffer_rgba(), compress_level)
+    return encode_png(canvas.buffer_rgba(), optimize=True)
 
 
-def rgba_to_png(buffer: Any, compress_level: int) -> bytes:
-    """Encode an RGBA buffer of shape (height, width, 4) as PNG bytes.
+def encode_png(buffer: Any, optimize: bool = False) -> bytes:
+    """Encode an RGBA buffer of shape (height, width, 4) as a palette PNG.
 
-    Written out by hand because the general encoders spend most of their time
-    choosing a filter per row; for plots, no filter and fast zlib is both
-    quicker (about 2.5 ms for 840x390) and smaller.
+    Plots hold few colours, so Pillow's fast octree quantizer maps them onto a
+    palette of 256 without visible loss (text keeps its anti-aliasing in up
+    to 256 shades), and one byte per pixel instead of four compresses about
+    3x smaller than full-colour PNG, in about the same time. Lossless WebP
+    was larger, lossy WebP blurs text, and static viewers need PNG anyway.
+
+    Parameters
+    ----------
+    buffer : array_like of uint8, shape (height, width, 4)
+        The pixels, e.g. ``canvas.buffer_rgba()``.
+    optimize : bool
+        Spend more time for a smaller file (for images that are stored: a
+        notebook's static fallback). Live frames use the fast setting.
+
+    Returns
+    -------
+    bytes
     """
+    pixels = _rgba_pixels(buffer)
+    return _save_png(_quantize(pixels), optimize)
+
+
+#: A frame quantized with the palette of an earlier frame is kept when at
+#: most 1 in 1000 sampled pixels moved by more than the first bound (per
+#: channel) and none by more than the second; a fresh octree palette moves
+#: 99.9 % of them by at most about 14, and a few rare colours by up to 43.
+_PALETTE_TOLERANCE = 16
+_PALETTE_WORST = 48
+
+
+def _rgba_pixels(buffer: Any) -> np.ndarray:
     pixels = np.asarray(buffer, dtype=np.uint8)
-    height, width = pixels.shape[:2]
-    rows = np.zeros((height, 1 + 4 * width), dtype=np.uint8)  # filter byte 0
-    rows[:, 1:] = pixels.reshape(height, -1)
+    if pixels.ndim != 3 or pixels.shape[2] != 4:
+        raise ValueError(
+            f"buffer must have shape (height, width, 4), got {pixels.shape}"
+        )
+    return pixels
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        checksum = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", checksum)
 
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows.tobytes(), compress_level))
-        + chunk(b"IEND", b"")
+def _quantize(pixels: np.ndarray, palette: Image.Image | None = None) -> Image.Image:
+    """The palette image of ``pixels``: with ``palette`` if given, else octree."""
+    # Figures are opaque: no alpha, so no transparency chunk to carry.
+    rgb = Image.fromarray(pixels).convert("RGB")
+    if palette is not None:
+        return rgb.quantize(palette=palette, dither=Image.Dither.NONE)
+    return rgb.quantize(
+        colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
     )
 
 
-def compact_png(png: bytes) -> bytes:
-    """Re-encode a PNG with a 256-colour palette: about 3x smaller for plots.
+def _palette_fits(frame: Image.Image, pixels: np.ndarray) -> bool:
+    """Whether ``frame`` shows ``pixels`` within the tolerance, on a sample.
 
-    For images that are stored (in a notebook, a static export), not for the
-    live updates, where encoding speed matters more than size.
+    The sample is every k-th pixel in reading order, with k not dividing the
+    width: it visits every row and, a few rows apart, every column, so that
+    one-pixel lines (a box's edge, a tick) cross it whichever way they run.
     """
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    palette = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    width = pixels.shape[1]
+    step = next(k for k in range(5, width + 2) if width % k)
+    colours = np.asarray(frame.getpalette()[:768], dtype=np.int16).reshape(-1, 3)
+    shown = colours[np.asarray(frame).reshape(-1)[::step]]
+    error = np.abs(shown - pixels.reshape(-1, 4)[::step, :3]).max(axis=-1)
+    moved = np.count_nonzero(error > _PALETTE_TOLERANCE)
+    return moved <= error.size // 1000 and int(error.max()) <= _PALETTE_WORST
+
+
+def _save_png(frame: Image.Image, optimize: bool) -> bytes:
     out = io.BytesIO()
-    palette.save(out, format="PNG", optimize=True)
+    if optimize:
+        frame.save(out, format="PNG", optimize=True)
+    else:
+        # zlib level 3: about 6 % smaller than level 1 for 0.2 ms more.
+        frame.save(out, format="PNG", compress_level=3)
     return out.getvalue()
 
 
@@ -170,6 +219,10 @@ class LiveFigure:
         self._stale_axes: set[Axes] = set()
         self._extents: dict[Axes, Bbox] = {}
         self._messages: dict[Axes, Artist] = {}
+        # The palette of a recent frame: reused while it fits (0.7 ms), as
+        # the octree quantizer costs about 8 ms a frame.
+        self._palette: Image.Image | None = None
+        self._label_chars: dict[Axes, int] = {}  # at the last layout
 
     def animate(self, artist: Artist) -> Artist:
         """Mark ``artist`` as one that changes on updates; return it."""
@@ -196,6 +249,16 @@ class LiveFigure:
         if relayout:
             self.figure.set_layout_engine("constrained")
 
+    def invalidate_limits(self, ax: Axes) -> None:
+        """Mark ``ax`` stale after its limits changed.
+
+        Redraws that axes alone while its y tick labels are no longer than at
+        the last layout; longer ones ("12.5" after "4") would run into the
+        neighbour, so then the figure is laid out afresh (about 10x the cost).
+        """
+        longer = _tick_label_chars(ax) > self._label_chars.get(ax, 0)
+        self.invalidate(ax, relayout=longer)
+
     def message_box(self, ax: Axes, loc: str = "upper center") -> Artist:
         """An (initially empty) message box in ``ax``, placed where data is not.
 
@@ -216,7 +279,7 @@ class LiveFigure:
                 multialignment="left",
                 fontsize=9.5,
                 zorder=10,
-                bbox={"boxstyle": "round,pad=0.4", **_MESSAGE_STYLE["info"]},
+                bbox={"boxstyle": "round,pad=0.4", **MESSAGE_STYLE["info"]},
             )
         self._messages[ax] = self.animate(text)
         return text
@@ -245,6 +308,20 @@ class LiveFigure:
         ax.set_ylim(-top if symmetric else bottom, top)
         self.invalidate(ax)
 
+    def fit_step_xlim(self, ax: Axes, steps: int) -> None:
+        """Show steps 0 to ``steps`` on ``ax``'s x axis, rescaling only when needed.
+
+        The upper limit is a round number (:func:`step_axis_limit`); it grows
+        as soon as the steps pass it, but shrinks only once they fill less
+        than a fifth of it, so dragging a slider rarely redraws the axes.
+        """
+        needed = step_axis_limit(steps)
+        start, end = ax.get_xlim()
+        if start == 0 and needed <= end < 5 * needed:
+            return
+        ax.set_xlim(0, needed)
+        self.invalidate(ax)
+
     def say(self, ax: Axes, text: str, kind: str = "info") -> None:
         """Show ``text`` in the message box of ``ax`` (empty text hides it)."""
         box = self._messages.get(ax) or self.message_box(ax)
@@ -256,7 +333,39 @@ class LiveFigure:
             "\n".join(textwrap.fill(line, columns) for line in text.split("\n"))
         )
         box.set_visible(bool(text))
-        box.get_bbox_patch().set(**_MESSAGE_STYLE[kind])
+        box.get_bbox_patch().set(**MESSAGE_STYLE[kind])
+
+    def hide_messages(self) -> None:
+        """Hide every message box (the next :meth:`say` shows its own again)."""
+        for box in self._messages.values():
+            box.set_visible(False)
+
+    def alert(self, text: str, kind: str = "error") -> None:
+        """Show ``text`` alone: in the first message box, every other one hidden.
+
+        For what overrides the explorer's own messages (a refused value, a
+        drawing that failed), so that no earlier message stays beside it.
+        """
+        first = next(iter(self._messages), None)
+        self.hide_messages()
+        self.say(first if first is not None else self.figure.axes[0], text, kind)
+
+    @contextmanager
+    def messages_only(self) -> Iterator[None]:
+        """Inside, the animated artists but the message boxes are hidden.
+
+        For a render after one of them could not be drawn (a failing artist
+        would make every render fail); they are shown again on leaving.
+        """
+        boxes = set(self._messages.values())
+        hidden = [a for a in self._animated if a not in boxes and a.get_visible()]
+        for artist in hidden:
+            artist.set_visible(False)
+        try:
+            yield
+        finally:
+            for artist in hidden:
+                artist.set_visible(True)
 
     def _redraw_axes(self, canvas: FigureCanvasAgg) -> None:
         """Repaint the stale axes' regions (ticks and titles included) in place."""
@@ -275,19 +384,24 @@ class LiveFigure:
             if box.get_visible() and box.get_text()
         ]
 
-    def render(self, compress_level: int = 1) -> bytes:
-        """Draw what changed and return the whole figure as PNG bytes."""
+    def render(self, optimize: bool = False) -> bytes:
+        """Draw what changed and return the whole figure as PNG bytes.
+
+        ``optimize``: a smaller, slower PNG (see :func:`encode_png`).
+        """
         canvas = self.figure.canvas
         if not self.blit:
             canvas.draw()
-            return rgba_to_png(canvas.buffer_rgba(), compress_level)
+            return encode_png(canvas.buffer_rgba(), optimize)
         if self._background is None:
+            self._palette = None  # new colours behind: a new palette
             canvas.draw()  # animated artists are skipped by a full draw
             # Constrained layout has placed the axes; solving it again on every
             # later full draw would double the cost of a new background.
             self.figure.set_layout_engine("none")
             self._background = canvas.copy_from_bbox(self.figure.bbox)
             self._stale_axes.clear()
+            self._label_chars = {ax: _tick_label_chars(ax) for ax in self.figure.axes}
             # Each axes' region, ticks and titles included, with some room for
             # labels that grow a little: what a partial redraw paints over.
             # (Measured once: measuring again costs as much as drawing.)
@@ -302,7 +416,42 @@ class LiveFigure:
         for artist in self._animated:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
-        return rgba_to_png(canvas.buffer_rgba(), compress_level)
+        return self._encode(canvas.buffer_rgba(), optimize)
+
+    def _encode(self, buffer: Any, optimize: bool) -> bytes:
+        """:func:`encode_png`, reusing the last palette while it fits the frame."""
+        pixels = _rgba_pixels(buffer)
+        if optimize:
+            return encode_png(pixels, optimize)
+        frame = None
+        if self._palette is not None:
+            frame = _quantize(pixels, self._palette)
+            if not _palette_fits(frame, pixels):
+                frame = None
+        if frame is None:
+            frame = _quantize(pixels)
+            self._palette = frame
+        return _save_png(frame, optimize)
+
+    def close(self) -> None:
+        """Free the figure: its artists, the cached background, the canvas."""
+        self._animated.clear()
+        self._messages.clear()
+        self._extents.clear()
+        self._label_chars.clear()
+        self._stale_axes.clear()
+        self._background = None
+        self._palette = None
+        self.figure.clear()
+        FigureCanvasAgg(self.figure)  # a fresh canvas drops the renderer's buffer
+
+
+def _tick_label_chars(ax: Axes) -> int:
+    """Characters in the longest y tick label ``ax`` shows at its limits."""
+    low, high = sorted(ax.get_ylim())
+    ticks = [t for t in ax.yaxis.get_major_locator()() if low <= t <= high]
+    labels = ax.yaxis.get_major_formatter().format_ticks(ticks)
+    return max((len(label) for label in labels), default=0)
 
 
 def _paint_over(figure: Figure, renderer: Any, box: Bbox) -> None:
@@ -331,6 +480,162 @@ def step_axis_limit(steps: int) -> int:
     return int(nice_ceiling(max(steps, 1)))
 
 
+#: Contour scales :func:`contour_levels` knows.
+CONTOUR_SCALES = ("auto", "linear", "log")
+
+# Linear levels leave a valley floor blank when more than this share of the
+# window lies in the lowest band; "auto" then spaces the levels in log f.
+_BLANK_FLOOR_SHARE = 0.4
+
+
+def contour_levels(
+    values: Any, levels: int = 18, scale: str = "auto"
+) -> tuple[np.ndarray, str]:
+    r"""Contour levels a reader can read: evenly spaced in f, or in log f.
+
+    Evenly spaced levels keep the hiking-map rule: where the lines crowd, the
+    surface is steep. Some surfaces (Rosenbrock, Beale) rise by orders of
+    magnitude from a long flat valley; evenly spaced levels would leave that
+    valley one blank band. For them the levels are evenly spaced in
+    :math:`\log_{10} f`: equal *ratios* of height, so crowding means a steep
+    rise *relative to the height*.
+
+    Parameters
+    ----------
+    values : array_like
+        The function's values on a grid (finite).
+    levels : int
+        About how many levels (at least 2).
+    scale : {"auto", "linear", "log"}
+        ``"linear"``: round steps (1, 2, 2.5 or 5 times a power of ten) from
+        the minimum to the maximum. ``"log"``: steps of 1/4, 1/3, 1/2 or 1
+        decade from the 5 % quantile (rounded down to the step) to the
+        maximum (lower values share the lowest colour); needs
+        ``values >= 0``. ``"auto"``: ``"log"`` when the values are
+        non-negative and linear levels would leave more than 40 % of the grid
+        in the lowest band, else ``"linear"``.
+
+    Returns
+    -------
+    (numpy.ndarray, str)
+        The increasing levels, and the scale used (``"linear"`` or ``"log"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> levels, scale = contour_levels(np.linspace(0, 90, 50), levels=9)
+    >>> scale, levels.tolist()
+    ('linear', [0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0])
+    >>> levels, scale = contour_levels(10.0 ** np.linspace(-2, 4, 200), levels=6)
+    >>> scale, np.log10(levels).round(6).tolist()
+    ('log', [-2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0])
+    """
+    grid = require_real_array(values, "values").astype(np.float64).ravel()
+    if grid.size < 2:
+        raise ValueError(f"values must hold at least 2 numbers, got {grid.size}")
+    count = require_int(levels, "levels", minimum=2)
+    require_choice(scale, "scale", CONTOUR_SCALES)
+    low, high = float(grid.min()), float(grid.max())
+    if scale == "log" and low < 0:
+        raise ValueError(
+            f"scale='log' needs values >= 0, got a minimum of {low:.3g}; "
+            "use scale='linear'"
+        )
+    if scale == "auto":
+        floor_share = np.mean(grid < low + (high - low) / count) if high > low else 0
+        scale = "log" if low >= 0 and floor_share > _BLANK_FLOOR_SHARE else "linear"
+    if scale == "linear":
+        if high == low:  # a flat map: one level below, one above
+            return np.array([low - 1.0, low + 1.0]), "linear"
+        locator = MaxNLocator(nbins=count, steps=[1, 2, 2.5, 5, 10])
+        return np.asarray(locator.tick_values(low, high), dtype=float), "linear"
+    positive = grid[grid > 0]
+    if positive.size == 0:
+        raise ValueError("scale='log' needs some values > 0, got none")
+    bottom = np.log10(max(float(np.quantile(grid, 0.05)), float(positive.min())))
+    top = np.log10(high)
+    for per_decade in (4, 3, 2, 1):
+        start = np.floor(bottom * per_decade) / per_decade
+        stop = np.ceil(top * per_decade) / per_decade
+        if (stop - start) * per_decade <= count:
+            break
+    exponents = np.arange(round((stop - start) * per_decade) + 1) / per_decade
+    return 10.0 ** (start + exponents), "log"
+
+
+def contour_map(
+    ax: Axes,
+    xs: Any,
+    ys: Any,
+    values: Any,
+    *,
+    levels: int = 18,
+    scale: str = "auto",
+    colorbar: bool = True,
+    label: str = "f(x, y)",
+) -> list[Any]:
+    """Filled contours of ``values`` on the grid ``xs`` by ``ys``, darker is lower.
+
+    The levels come from :func:`contour_levels`; contour lines are solid
+    whatever their sign.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    xs, ys : array_like
+        The grid's coordinates, shapes ``(nx,)`` and ``(ny,)``.
+    values : array_like, shape (ny, nx)
+        The function's values on the grid.
+    levels, scale
+        As in :func:`contour_levels`.
+    colorbar : bool
+        Add a colour bar labelled ``label`` (with ", log scale" for log levels).
+    label : str
+        What the colours measure.
+
+    Returns
+    -------
+    list
+        The artists drawn, the colour bar last if there is one; each has
+        ``remove()``.
+    """
+    bounds, used = contour_levels(values, levels, scale)
+    log = used == "log"
+    with house_style():
+        filled = ax.contourf(
+            xs,
+            ys,
+            values,
+            bounds,
+            cmap="Blues_r",
+            norm=LogNorm(bounds[0], bounds[-1]) if log else None,
+            alpha=0.85,
+            extend="min" if log else "neither",  # log levels start above min
+        )
+        lines = ax.contour(
+            xs,
+            ys,
+            values,
+            bounds,
+            colors="white",
+            linewidths=0.6,
+            negative_linestyles="solid",
+        )
+        drawn: list[Any] = [filled, lines]
+        if colorbar:
+            suffix = ", log scale" if log else ""
+            # In an inset beside the map, not an axes of the figure's own: it
+            # follows the map's (equal-aspect) box, and explorers can redraw
+            # it without asking the figure's layout engine for a colour bar.
+            bar = ax.figure.colorbar(filled, cax=ax.inset_axes((1.04, 0, 0.05, 1)))
+            bar.set_label(f"{label}{suffix}")
+            if not log:
+                bar.locator = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10])
+                bar.update_ticks()
+            drawn.append(bar)
+    return drawn
+
+
 _CRITICAL_MARKERS = {
     "minimum": {"marker": "*", "s": 150, "label": "minimum"},
     "maximum": {"marker": "^", "s": 70, "label": "maximum"},
@@ -345,35 +650,48 @@ def draw_landscape(
     levels: int = 18,
     resolution: int = 160,
     critical_points: bool = True,
-) -> list[Artist]:
+    scale: str = "auto",
+    colorbar: bool = False,
+) -> list[Any]:
     """Draw the filled contour map of a landscape on ``ax``; return the artists.
 
-    Levels are quantiles of the values over the window, so surfaces whose
-    values span many orders of magnitude (Rosenbrock) still show their
-    valleys. The aspect ratio is 1, so right angles look right: the gradient
-    must *look* perpendicular to the level sets.
+    Levels are evenly spaced in f, or in log f for surfaces that rise by
+    orders of magnitude from a flat valley (Rosenbrock, Beale): see
+    :func:`contour_levels`. The aspect ratio is 1, so right angles look
+    right: the gradient must *look* perpendicular to the level sets.
 
     Parameters
     ----------
     ax : matplotlib.axes.Axes
-    landscape : calclearn.landscapes.Landscape
+    landscape : calclearn.landscapes.Landscape or str
+        The surface, or its name in :data:`calclearn.LANDSCAPES`.
     levels : int
-        Number of contour levels.
+        About how many contour levels (see :func:`contour_levels`).
     resolution : int
         Grid points per axis.
     critical_points : bool
         Mark the landscape's minima, maxima and saddles.
+    scale : {"auto", "linear", "log"}
+        Spacing of the levels, as in :func:`contour_levels`.
+    colorbar : bool
+        Add a labelled colour bar beside the map.
+
+    Returns
+    -------
+    list
+        The artists drawn (contours, the colour bar if any, the markers); each
+        has ``remove()``. Remove them in reverse order: the colour bar before
+        the contours it describes.
     """
+    landscape = as_landscape(landscape)
     (x0, x1), (y0, y1) = landscape.window
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
     grid = np.stack(np.meshgrid(xs, ys), axis=-1)
     values = landscape.value(grid)
-    bounds = np.unique(np.quantile(values, np.linspace(0, 1, levels + 1) ** 1.5))
+    artists = contour_map(
+        ax, xs, ys, values, levels=levels, scale=scale, colorbar=colorbar
+    )
     with house_style():
-        artists: list[Artist] = [
-            ax.contourf(xs, ys, values, bounds, cmap="Blues_r", alpha=0.85),
-            ax.contour(xs, ys, values, bounds, colors="white", linewidths=0.6),
-        ]
         if critical_points:
             for point in landscape.critical_points:
                 style = _CRITICAL_MARKERS[point.kind]
@@ -400,10 +718,19 @@ def draw_landscape(
 def surface_figure(landscape: Any, resolution: int = 80) -> Figure:
     """A landscape twice: as a surface in 3-D and as a contour map from above.
 
+    Parameters
+    ----------
+    landscape : calclearn.landscapes.Landscape or str
+        The surface, or its name in :data:`calclearn.LANDSCAPES` ("Booth").
+    resolution : int
+        Grid points per axis of the surface, 2 to 1000.
+
     Returns
     -------
     matplotlib.figure.Figure
     """
+    landscape = as_landscape(landscape)
+    resolution = require_int(resolution, "resolution", minimum=2, maximum=1000)
     figure = new_figure(9.0, 4.0)
     surface_ax = figure.add_subplot(1, 2, 1, projection="3d")
     map_ax = figure.add_subplot(1, 2, 2)
@@ -419,10 +746,16 @@ def surface_figure(landscape: Any, resolution: int = 80) -> Figure:
     surface_ax.set_ylabel("y")
     surface_ax.set_zlabel("f(x, y)")
     surface_ax.set_title("the surface z = f(x, y)")
-    draw_landscape(map_ax, landscape, critical_points=False)
+    draw_landscape(map_ax, landscape, critical_points=False, colorbar=True)
     map_ax.set_title("the contour map: the surface seen from above")
     figure.suptitle(f"${landscape.latex}$")
     return figure
+
+
+#: Warm colours for the gradient arrows on the blue contour maps.
+_ARROW_COLORS = matplotlib.colors.ListedColormap(
+    matplotlib.colormaps["YlOrRd"](np.linspace(0.4, 1.0, 256)), name="arrows"
+)
 
 
 def gradient_field_figure(landscape: Any, arrows: int = 15) -> Figure:
@@ -430,15 +763,26 @@ def gradient_field_figure(landscape: Any, arrows: int = 15) -> Figure:
 
     Each arrow is :math:`\nabla f / \|\nabla f\|`: unit length, so the
     direction is readable everywhere, and colour-coded by
-    :math:`\|\nabla f\|` on a log scale.
+    :math:`\|\nabla f\|` on a log scale (colour bar below the map), in warm
+    colours with a white edge that stand out on every shade of the blue map
+    (colour bar on the right: :math:`f`).
+
+    Parameters
+    ----------
+    landscape : calclearn.landscapes.Landscape or str
+        The surface, or its name in :data:`calclearn.LANDSCAPES` ("Booth").
+    arrows : int
+        Arrows per axis, 2 to 100.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    figure = new_figure(6.2, 5.2)
+    landscape = as_landscape(landscape)
+    arrows = require_int(arrows, "arrows", minimum=2, maximum=100)
+    figure = new_figure(6.4, 6.2)
     ax = figure.add_subplot()
-    draw_landscape(ax, landscape)
+    draw_landscape(ax, landscape, colorbar=True)
     (x0, x1), (y0, y1) = landscape.window
     xs, ys = np.linspace(x0, x1, arrows), np.linspace(y0, y1, arrows)
     grid = np.stack(np.meshgrid(xs, ys), axis=-1)
@@ -452,12 +796,29 @@ def gradient_field_figure(landscape: Any, arrows: int = 15) -> Figure:
             unit[..., 0],
             unit[..., 1],
             np.log10(np.maximum(norm, 1e-12)),
-            cmap="RdPu",
+            # Orange to dark red: no blue, no white, so it contrasts with the
+            # dark blue of minima as well as the pale blue of high ground.
+            cmap=_ARROW_COLORS,
             angles="xy",
             pivot="mid",
-            width=0.004,
+            width=0.0055,
+            edgecolor="white",
+            linewidth=0.4,
+            zorder=5,  # under the critical-point markers (zorder 6)
         )
-        figure.colorbar(field, ax=ax, label="log₁₀ |∇f|", shrink=0.8)
+        # A grid point on a critical point (∇f = 0) has no arrow: keep it from
+        # stretching the colour scale down to the 1e-12 floor.
+        moving = norm[norm > 0]
+        if moving.size:
+            field.set_clim(np.log10(moving.min()), np.log10(moving.max()))
+        figure.colorbar(
+            field,
+            ax=ax,
+            location="bottom",
+            shrink=0.7,
+            pad=0.02,
+            label="arrow colour: log₁₀ ‖∇f‖ (every arrow has length 1)",
+        )
     ax.set_title(f"${landscape.latex}$: ∇f points uphill, across the contours")
     return figure
 
@@ -487,7 +848,7 @@ def _register_png_formatter() -> None:
     if shell is None:
         return
     formatter = shell.display_formatter.formatters["image/png"]
-    formatter.for_type(Figure, lambda figure: compact_png(figure_to_png(figure)))
+    formatter.for_type(Figure, figure_to_png)
 
 
 _register_png_formatter()

@@ -4,8 +4,13 @@ An :class:`Explorer` owns a few ipywidgets controls and one
 :class:`~calclearn.plots.LiveFigure`. Every change of a control calls
 :meth:`Explorer.refresh`, which redraws only what moved and puts the PNG in an
 ``ipywidgets.Image``. The callback prints nothing and displays nothing, so
-notebooks stay reproducible under ``nbval``, and an exception inside it becomes
-a message in the figure rather than a traceback or a blank plot.
+notebooks stay reproducible under ``nbval``, and nothing a learner sets makes
+it raise: a value that cannot be used (NaN, infinity, ``None``, an unknown
+option) is refused with a message in the figure, a value outside a slider's
+range is moved to its end with a note, and an exception inside the drawing
+becomes a message in the figure rather than a traceback or a blank plot. The
+message is also written as text under the figure, where a screen reader
+announces it.
 
 Where no widget can run (GitHub, nbviewer, an HTML or PDF export) the
 explorer's display carries a PNG of its current state as well, which static
@@ -28,19 +33,30 @@ Writing an explorer means three methods::
 from __future__ import annotations
 
 import base64
+import html
+import math
+import numbers
+import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from calclearn.plots import LiveFigure, compact_png
+from calclearn.plots import LiveFigure
 
 _CONTROL_LAYOUT = {"width": "340px"}
 _STYLE = {"description_width": "120px"}
+
+#: The narrowest an explorer's figure is shown, as a share of its natural
+#: width: text in the figures is 8.5 to 11 pt at 100 dpi (12 to 15 CSS px), so
+#: at 90 % the smallest is still about 10.6 px. A narrower container scrolls
+#: the figure sideways instead of shrinking its text out of reach.
+MIN_FIGURE_SCALE = 0.9
 
 
 def slider(
@@ -70,7 +86,7 @@ def log_slider(
     min_exponent: float,
     max_exponent: float,
     step: float = 0.05,
-    readout_format: str = ".2e",
+    readout_format: str = ".4g",
 ) -> widgets.FloatLogSlider:
     """A slider over ``10**min_exponent .. 10**max_exponent`` on a log scale."""
     control = widgets.FloatLogSlider(
@@ -134,6 +150,100 @@ def dropdown(description: str, options: Sequence[str], value: str) -> widgets.Dr
     )
 
 
+def option_values(control: widgets.Dropdown) -> list[Any]:
+    """The values a dropdown can take, from its public ``options``.
+
+    ``options`` holds labels (each its own value), ``(label, value)`` pairs,
+    or a mapping of labels to values.
+    """
+    options = control.options
+    if isinstance(options, Mapping):
+        return list(options.values())
+    return [
+        option[1] if isinstance(option, tuple) and len(option) == 2 else option
+        for option in options
+    ]
+
+
+def _slider_range(control: widgets.ValueWidget) -> tuple[float, float]:
+    """The lowest and highest value of a slider (a log slider's are powers)."""
+    if isinstance(control, widgets.FloatLogSlider):
+        return control.base**control.min, control.base**control.max
+    return control.min, control.max
+
+
+def accept_value(
+    control: widgets.ValueWidget, value: Any, name: str = "value"
+) -> tuple[Any, str | None]:
+    """Check ``value`` for ``control``: the value to set, and a note if moved.
+
+    Parameters
+    ----------
+    control : ipywidgets control
+        A slider (float, log or int) or a dropdown.
+    value : object
+        What was asked for.
+    name : str
+        The control's name, for the messages.
+
+    Returns
+    -------
+    (object, str or None)
+        The value to set and, when it had to be moved into the slider's range
+        (the nearer end), a sentence saying so.
+
+    Raises
+    ------
+    ValueError
+        When ``value`` cannot be used at all: not a number (``None``, text,
+        ``True``), not finite, not a whole number for an integer slider, or not
+        one of a dropdown's options. The message names ``name`` and says why.
+
+    Examples
+    --------
+    >>> x = slider("x", 0.0, -1.0, 1.0, 0.1)
+    >>> accept_value(x, 0.5, "x")
+    (0.5, None)
+    >>> accept_value(x, 7, "x")
+    (1.0, "x = 7 is outside the slider's range -1 to 1: set to 1")
+    >>> accept_value(x, float("nan"), "x")
+    Traceback (most recent call last):
+    ...
+    ValueError: x = nan is not a finite number
+    """
+    if isinstance(control, widgets.Dropdown):
+        choices = option_values(control)
+        if any(value is choice or _same(value, choice) for choice in choices):
+            return value, None
+        raise ValueError(f"{name} = {value!r} is not one of {choices}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} = {value!r} is not a number")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} = {value!r} is not a finite number")
+    if isinstance(control, widgets.IntSlider):
+        if value != int(value):
+            raise ValueError(f"{name} = {value!r} is not a whole number")
+        value = int(value)
+    else:
+        value = float(value)
+    low, high = _slider_range(control)
+    if low <= value <= high:
+        return value, None
+    moved = min(max(value, low), high)
+    return moved, (
+        f"{name} = {value:.6g} is outside the slider's range {low:.6g} to "
+        f"{high:.6g}: set to {moved:.6g}"
+    )
+
+
+def _same(value: Any, choice: Any) -> bool:
+    """``value == choice`` as a plain bool, False where that is ambiguous."""
+    try:
+        return bool(value == choice)
+    except (TypeError, ValueError):  # an array compared with a string, say
+        return False
+
+
 def sweep_values(
     control: widgets.ValueWidget, rng: np.random.Generator, n_random: int = 5
 ) -> list[Any]:
@@ -151,13 +261,14 @@ def sweep_values(
     Returns
     -------
     list
-        For a dropdown every option; for a slider ``[min, max, default]``
-        followed by ``n_random`` uniform draws (log-uniform for a log slider).
+        For a dropdown every option's value; for a slider ``[min, max,
+        default]`` followed by ``n_random`` uniform draws (log-uniform for a
+        log slider).
     """
     if isinstance(control, widgets.Dropdown):
-        return [value for _, value in control._options_full]
+        return option_values(control)
     if isinstance(control, widgets.FloatLogSlider):
-        low, high = control.base**control.min, control.base**control.max
+        low, high = _slider_range(control)
         draws = control.base ** rng.uniform(control.min, control.max, n_random)
         return [low, high, control.value, *map(float, draws)]
     if isinstance(control, widgets.IntSlider):
@@ -167,6 +278,91 @@ def sweep_values(
         draws = rng.uniform(control.min, control.max, n_random)
         return [control.min, control.max, control.value, *map(float, draws)]
     raise TypeError(f"control must be a slider or a dropdown, got {type(control)}")
+
+
+class RejectedValues(ValueError):
+    """Values :meth:`Explorer.update` (or a control change) did not apply.
+
+    Attributes
+    ----------
+    reasons : dict of str to str
+        By control name, why its value was refused.
+    """
+
+    def __init__(self, reasons: dict[str, str]) -> None:
+        self.reasons = dict(reasons)
+        super().__init__("; ".join(reasons.values()))
+
+
+def _close_widget(widget: widgets.Widget) -> None:
+    """Close ``widget`` and the layout and style widgets it owns."""
+    for part in ("layout", "style"):
+        owned = getattr(widget, part, None)
+        if isinstance(owned, widgets.Widget):
+            owned.close()
+    widget.close()
+
+
+def _kernel_cell() -> tuple[str, str] | None:
+    """``(cell id, request id)`` of the notebook cell being run, if any.
+
+    JupyterLab, Notebook 7 and VS Code send the cell's id with each execute
+    request; a script, a test or a console has none (then ``None``).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return None
+    kernel = getattr(get_ipython(), "kernel", None)
+    if kernel is None:
+        return None
+    parent = kernel.get_parent() or {}
+    cell = (parent.get("metadata") or {}).get("cellId")
+    request = (parent.get("header") or {}).get("msg_id")
+    return (str(cell), str(request)) if cell and request else None
+
+
+class _CellRegistry:
+    """The explorers each notebook cell built, so that a re-run can close them.
+
+    Re-running a cell builds new explorers; the old ones would live on in
+    ipywidgets' registry of widgets (about 5 MB each, with their figures).
+    An explorer is known by its class, its cell and its place among the
+    explorers of that class the cell built in one run (the second
+    ``SecantExplorer()`` of a cell replaces only the second of the run before).
+    Only weak references are held, and only inside a kernel that says which
+    cell is running: in scripts and tests nothing is ever closed behind the
+    caller's back.
+    """
+
+    def __init__(self) -> None:
+        self._explorers: dict[tuple, weakref.ref] = {}
+        self._request: str | None = None
+        self._counts: dict[type, int] = {}
+        self._lock = threading.Lock()
+
+    def replace(self, explorer: Explorer, cell: tuple[str, str] | None) -> None:
+        """Register ``explorer`` for ``cell``; close the one it replaces."""
+        if cell is None:
+            return
+        cell_id, request = cell
+        with self._lock:
+            if request != self._request:
+                self._request, self._counts = request, {}
+            kind = type(explorer)
+            self._counts[kind] = self._counts.get(kind, 0) + 1
+            key = (kind.__module__, kind.__qualname__, cell_id, self._counts[kind])
+            previous = self._explorers.get(key)
+            self._explorers[key] = weakref.ref(explorer)
+            # Drop the entries of explorers already gone.
+            for stale in [k for k, ref in self._explorers.items() if ref() is None]:
+                del self._explorers[stale]
+        old = previous() if previous is not None else None
+        if old is not None and old is not explorer:
+            old.close()
+
+
+_CELLS = _CellRegistry()
 
 
 class Explorer:
@@ -185,12 +381,39 @@ class Explorer:
         The figure.
     image : ipywidgets.Image
         What the learner sees.
+    message : ipywidgets.HTML
+        The figure's message as text, right under the figure, in a
+        ``role="status"`` region that screen readers announce when it changes.
+        (``ipywidgets.Image`` has no alt text, and its ``tooltip`` breaks the
+        view in ipywidgets 8.1: the image has no description to check.)
     last_error : Exception or None
-        What went wrong in the last :meth:`draw`, shown in the figure.
+        Why the last update was not drawn as asked: a :class:`RejectedValues`
+        naming each value refused, or what went wrong in :meth:`draw`. Shown
+        in the figure.
+    notes : list of str
+        What the last update adjusted (a value moved into a slider's range).
     renders : int
         How many times the figure has been rendered.
     last_update_seconds : float
         Time of the last refresh, drawing and PNG encoding included.
+
+    Notes
+    -----
+    **Values never raise.** :meth:`update` and every control change accept
+    any value without raising: a value that cannot be used is refused (the
+    control keeps its value, the others given with it are applied) and the
+    figure says which and why; a number outside a slider's range is set to
+    the nearer end, with a note. (A control's own checks still apply when its
+    ``value`` is assigned directly: an ``IntSlider`` refuses ``None`` with a
+    ``TraitError`` before the explorer sees it. :meth:`update` checks first.)
+
+    **Lifetime.** :meth:`close` frees the widgets and the figure. Inside a
+    notebook, re-running the cell that built an explorer closes the explorer
+    the re-run replaces (see :class:`_CellRegistry`).
+
+    **Threads.** Updates are serialised by a lock: two threads may drive one
+    explorer (matplotlib's renderer must never run twice at once on one
+    figure).
     """
 
     caption: str = ""
@@ -198,28 +421,41 @@ class Explorer:
     height: float = 4.2
 
     def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._holding = False
+        self._closed = False
         self.controls: dict[str, widgets.ValueWidget] = self.make_controls()
         self.live = LiveFigure(self.width, self.height)
         self.build(self.live.figure)
+        natural = round(self.width * self.live.figure.dpi)
         self.image = widgets.Image(
-            format="png", layout={"width": f"{round(self.width * 100)}px"}
+            format="png",
+            layout={
+                "width": "100%",
+                "max_width": f"{natural}px",
+                "min_width": f"{round(MIN_FIGURE_SCALE * natural)}px",
+                "height": "auto",
+            },
         )
+        self.message = widgets.HTML(layout={"max_width": f"{natural}px"})
         self.last_error: Exception | None = None
+        self.notes: list[str] = []
         self.renders = 0
         self.last_update_seconds = 0.0
-        self._holding = False
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         parts: list[widgets.Widget] = []
         if self.caption:
-            parts.append(widgets.HTML(f"<em>{self.caption}</em>"))
+            parts.append(widgets.HTML(f"<em>{html.escape(self.caption)}</em>"))
         self._controls_box = widgets.HBox(
             list(self.controls.values()), layout={"flex_flow": "row wrap"}
         )
-        parts.append(self._controls_box)
-        parts.append(self.image)
-        self.widget = widgets.VBox(parts)
+        parts += [self._controls_box, self.image, self.message]
+        # Controls wrap into a column in a narrow window; the figure scrolls
+        # sideways rather than shrink below MIN_FIGURE_SCALE.
+        self.widget = widgets.VBox(parts, layout={"overflow": "auto hidden"})
         self.refresh()
+        _CELLS.replace(self, _kernel_cell())
 
     # -- to be defined by each explorer -------------------------------------
     def make_controls(self) -> dict[str, widgets.ValueWidget]:
@@ -240,12 +476,23 @@ class Explorer:
         return {name: control.value for name, control in self.controls.items()}
 
     def update(self, **values: Any) -> Explorer:
-        """Set several controls at once and redraw once.
+        """Set several controls at once and redraw once; never raises for a value.
+
+        Choices (dropdowns) are applied first, so that a new choice can give
+        the sliders their new ranges (another landscape, another window)
+        before the slider values given with it are applied, moved into those
+        ranges with a note if needed. A value that cannot be used is refused:
+        its control keeps its value, the other values are applied, and the
+        figure and :attr:`last_error` (a :class:`RejectedValues`) say which
+        and why.
 
         Raises
         ------
         TypeError
-            If a name is not one of :attr:`controls`.
+            If a name is not one of :attr:`controls` (a mistake in the code,
+            not a value).
+        RuntimeError
+            If the explorer was closed.
         """
         unknown = set(values) - set(self.controls)
         if unknown:
@@ -253,11 +500,45 @@ class Explorer:
                 f"{type(self).__name__} has no control named {sorted(unknown)}; "
                 f"its controls are {list(self.controls)}"
             )
+        with self._lock:
+            self._require_open()
+            rejected: dict[str, str] = {}
+            notes: list[str] = []
+            choices = {
+                name: value
+                for name, value in values.items()
+                if isinstance(self.controls[name], widgets.Dropdown)
+            }
+            rest = {
+                name: value for name, value in values.items() if name not in choices
+            }
+            if self._apply(choices, rejected, notes) and rest:
+                # Let draw() re-range the sliders for the new choice first.
+                # An exception here is dropped: the redraw below meets it again.
+                with self._hold(), suppress(Exception):
+                    self.draw(**self.values())
+            self._apply(rest, rejected, notes)
+            self._refresh(rejected, notes)
+        return self
+
+    def _apply(
+        self, values: dict[str, Any], rejected: dict[str, str], notes: list[str]
+    ) -> bool:
+        """Set the acceptable ``values`` without a redraw; whether any changed."""
+        changed = False
         with self._hold():
             for name, value in values.items():
-                self.controls[name].value = value
-        self.refresh()
-        return self
+                control = self.controls[name]  # read now: draw() may replace it
+                try:
+                    value, note = accept_value(control, value, name)
+                except ValueError as exc:
+                    rejected[name] = f"{exc}; {name} stays {control.value!r}"
+                    continue
+                if note:
+                    notes.append(note)
+                changed |= not _same(control.value, value)
+                control.value = value
+        return changed
 
     def set_range(self, name: str, minimum: float, maximum: float, value: Any) -> Any:
         """Give slider ``name`` a new range and value, without a redraw.
@@ -289,41 +570,125 @@ class Explorer:
         self._controls_box.children = tuple(
             new if child is old else child for child in self._controls_box.children
         )
-        old.close()
+        old.close()  # not its layout and style: the new slider has them
         return new.value
 
     @contextmanager
     def _hold(self) -> Iterator[None]:
-        self._holding = True
+        """Control changes inside do not redraw (the caller redraws once)."""
+        held, self._holding = self._holding, True
         try:
             yield
         finally:
-            self._holding = False
+            self._holding = held
 
-    def _on_change(self, _change: dict) -> None:
-        if not self._holding:
-            self.refresh()
+    def _on_change(self, change: dict) -> None:
+        with self._lock:
+            if self._holding or self._closed:
+                return
+            control = change["owner"]
+            name = next((n for n, c in self.controls.items() if c is control), None)
+            if name is None:  # a slider set_range has just replaced
+                return
+            rejected: dict[str, str] = {}
+            notes: list[str] = []
+            try:
+                value, note = accept_value(control, change["new"], name)
+            except ValueError as exc:
+                rejected[name] = f"{exc}; {name} stays {change['old']!r}"
+                value, note = change["old"], None
+            if note:
+                notes.append(note)
+            if not _same(value, change["new"]):
+                with self._hold():
+                    control.value = value
+            self._refresh(rejected, notes)
 
     def refresh(self) -> None:
         """Redraw for the current control values and show the new image."""
+        with self._lock:
+            self._require_open()
+            self._refresh({}, [])
+
+    def _refresh(self, rejected: dict[str, str], notes: list[str]) -> None:
         start = time.perf_counter()
+        live = self.live
+        live.hide_messages()  # draw() says what holds now
+        error: Exception | None = None
         try:
             self.draw(**self.values())
-            self.last_error = None
         except Exception as exc:  # shown to the learner, kept for tests
-            self.last_error = exc
-            self.live.say(
-                self.live.figure.axes[0],
-                f"This setting cannot be drawn: {exc}",
-                "error",
-            )
-        self.image.value = self.live.render()
+            error = exc
+        self.notes = list(notes)
+        self.last_error = RejectedValues(rejected) if rejected else error
+        problems = [f"Not applied: {reason}." for reason in rejected.values()]
+        if error is not None:
+            problems.append(f"This setting cannot be drawn: {error}")
+        if problems:
+            live.alert(" ".join(problems), "error")
+        elif notes:
+            live.alert(". ".join(notes) + ".", "warning")
+        try:
+            png = live.render()
+        except Exception as exc:  # an artist that cannot be drawn at all
+            self.last_error = self.last_error or exc
+            with live.messages_only():
+                live.alert(f"This setting cannot be drawn: {exc}", "error")
+                png = live.render()
+        self.image.value = png
+        self._show_message(" ".join(live.messages()))
         self.renders += 1
         self.last_update_seconds = time.perf_counter() - start
 
+    def _show_message(self, text: str) -> None:
+        """The figure's message as a status line under it (sent when changed)."""
+        markup = (
+            '<div role="status" aria-live="polite" class="calclearn-message">'
+            f"{html.escape(text)}</div>"
+        )
+        if self.message.value != markup:
+            self.message.value = markup
+
+    def _require_open(self) -> None:
+        if self._closed:
+            raise RuntimeError(
+                f"this {type(self).__name__} was closed (a re-run of its cell "
+                "replaced it?): build a new one"
+            )
+
+    def close(self) -> None:
+        """Close the widgets and free the figure; the explorer is then unusable.
+
+        Called for the explorer a re-run of its cell replaces. Closing twice
+        is harmless.
+        """
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            for control in self.controls.values():
+                control.unobserve(self._on_change, names="value")
+            for widget in (
+                *self.controls.values(),
+                self.image,
+                self.message,
+                *self.widget.children,
+                self._controls_box,
+                self.widget,
+            ):
+                _close_widget(widget)
+            self.live.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
     def static_png(self) -> bytes:
         """A PNG of the current state, compact, for static viewers."""
-        return compact_png(self.live.render())
+        with self._lock:
+            self._require_open()
+            return self.live.render(optimize=True)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         png = self.static_png()
@@ -337,4 +702,5 @@ class Explorer:
             f"{name}={value:.4g}" if isinstance(value, float) else f"{name}={value!r}"
             for name, value in self.values().items()
         )
-        return f"{type(self).__name__}({settings})"
+        closed = ", closed" if self._closed else ""
+        return f"{type(self).__name__}({settings}{closed})"

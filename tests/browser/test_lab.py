@@ -29,6 +29,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 VIEWPORT = {"width": 1400, "height": 1000}
+LIGHT_THEME, DARK_THEME = "JupyterLab Light", "JupyterLab Dark"
 KERNEL_START_TIMEOUT_MS = 120_000  # first kernel start and imports, cold caches
 RUN_ALL_TIMEOUT_MS = 300_000  # chapters take ~30-60 s on a 2-core machine
 FIGURE_TIMEOUT_MS = 30_000  # one redraw; generous for a loaded CI machine
@@ -208,14 +209,17 @@ def _save(page) -> None:
     assert response.value.ok, f"saving failed: {response.value.status}"
 
 
-@pytest.fixture(scope="module")
-def notebook(notebook_name: str, browser, lab_server) -> Iterator[OpenNotebook]:
-    """Open one notebook in JupyterLab, Restart Kernel and Run All, wait.
+@contextlib.contextmanager
+def open_notebook(
+    browser, lab_server, name: str, viewport: dict, theme: str | None = None
+) -> Iterator[OpenNotebook]:
+    """Open notebook ``name`` in JupyterLab, Restart Kernel and Run All, wait.
 
-    ``notebook_name`` runs over every ``notebooks/*.ipynb`` (see conftest.py).
+    ``viewport``: the window's size. ``theme``: a JupyterLab theme to switch
+    to first (e.g. "JupyterLab Dark"); the light theme is put back on leaving,
+    since the Lab saves the choice in the (shared) user settings.
     """
-    name = notebook_name
-    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    context = browser.new_context(viewport=viewport, service_workers="block")
     opened = OpenNotebook(name=name, page=None, server=lab_server)
 
     def guard(route) -> None:
@@ -253,16 +257,18 @@ def notebook(notebook_name: str, browser, lab_server) -> Iterator[OpenNotebook]:
     page.set_default_timeout(FIGURE_TIMEOUT_MS)
     try:
         # A workspace of its own, so the Lab does not reopen earlier notebooks.
-        workspace = re.sub(r"[^A-Za-z0-9_-]", "-", opened.stem)
+        workspace = re.sub(r"[^A-Za-z0-9_-]", "-", f"{opened.stem}-{theme or ''}")
         page.goto(
-            f"{lab_server.url}/lab/workspaces/e2e-{workspace}/tree/"
-            + urllib.parse.quote(name)
+            f"{lab_server.url}/lab/workspaces/e2e-{workspace}-{viewport['width']}/"
+            "tree/" + urllib.parse.quote(name)
         )
         page.wait_for_function(
             "window.__e2e && window.__e2e.kernelStatus() === 'Idle'",
             timeout=KERNEL_START_TIMEOUT_MS,
             polling=100,
         )
+        if theme is not None:
+            _change_theme(page, theme)
         original = json.loads((lab_server.root / name).read_text())
         code_cells = sum(
             1
@@ -284,10 +290,38 @@ def notebook(notebook_name: str, browser, lab_server) -> Iterator[OpenNotebook]:
         )
         yield opened
     finally:
+        if theme is not None:
+            with contextlib.suppress(Exception):
+                _change_theme(page, LIGHT_THEME)
         context.close()
         # Free the CPU for the next notebook; the server's stop ends it anyway.
         with contextlib.suppress(OSError):
             lab_server.shutdown_session(name)
+
+
+def _change_theme(page, theme: str) -> None:
+    """Switch JupyterLab's theme and wait until its CSS is in force."""
+    page.evaluate(
+        "theme => window.jupyterapp.commands.execute('apputils:change-theme', {theme})",
+        theme,
+    )
+    light = "true" if theme == LIGHT_THEME else "false"
+    page.wait_for_function(
+        "([light, name]) => document.body.dataset.jpThemeLight === light "
+        "&& document.body.dataset.jpThemeName === name",
+        arg=[light, theme],
+        timeout=FIGURE_TIMEOUT_MS,
+    )
+
+
+@pytest.fixture(scope="module")
+def notebook(notebook_name: str, browser, lab_server) -> Iterator[OpenNotebook]:
+    """Open one notebook in JupyterLab, Restart Kernel and Run All, wait.
+
+    ``notebook_name`` runs over every ``notebooks/*.ipynb`` (see conftest.py).
+    """
+    with open_notebook(browser, lab_server, notebook_name, VIEWPORT) as opened:
+        yield opened
 
 
 # -- the checks, in the order a learner meets them -------------------------------
@@ -589,3 +623,150 @@ def test_no_external_requests(notebook: OpenNotebook) -> None:
         f"{notebook.name}: requests to outside 127.0.0.1 (aborted): "
         f"{notebook.external_requests}"
     )
+
+
+# -- readable for everyone: the dark theme and a narrow window -------------------
+
+#: Exercises with feedback, and explorers: the dark-theme pass.
+THEMED_NOTEBOOK = "01_derivatives.ipynb"
+#: The widest explorers (two panels, 880 px): the narrow-window pass.
+NARROW_NOTEBOOK = "03_gradient.ipynb"
+NARROW_VIEWPORT = {"width": 800, "height": 900}
+#: WCAG 2 AA for normal text.
+MIN_CONTRAST = 4.5
+#: An explorer's figure may shrink to this share of its natural width and no
+#: further (calclearn.widgets.MIN_FIGURE_SCALE): its smallest text, 8.5 pt at
+#: 100 dpi (11.8 px), stays at 10.6 px or more, about the size of JupyterLab's
+#: own smallest UI text; a narrower container scrolls the figure sideways.
+MIN_FIGURE_SCALE = 0.9
+
+#: WCAG contrast of every element with text of its own against the background
+#: it is painted on (the nearest ancestor with an opaque background colour).
+CONTRAST_JS = """
+root => {
+  const parse = c => {
+    const m = c.match(/[\\d.]+/g).map(Number);
+    return {rgb: m.slice(0, 3), alpha: m.length > 3 ? m[3] : 1};
+  };
+  const luminance = rgb => {
+    const [r, g, b] = rgb.map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const backdrop = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c.alpha >= 0.99) return c.rgb;
+    }
+    return [255, 255, 255];
+  };
+  const found = [];
+  for (const el of [root, ...root.querySelectorAll('*')]) {
+    const hasText = [...el.childNodes].some(
+      n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (!hasText) continue;
+    const style = getComputedStyle(el);
+    const fg = parse(style.color).rgb, bg = backdrop(el);
+    const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+    found.push({text: el.textContent.trim().slice(0, 50), color: style.color,
+                background: `rgb(${bg.join(', ')})`,
+                ratio: (hi + 0.05) / (lo + 0.05)});
+  }
+  return found;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def dark_notebook(browser, lab_server) -> Iterator[OpenNotebook]:
+    """THEMED_NOTEBOOK run in JupyterLab's dark theme."""
+    with open_notebook(
+        browser, lab_server, THEMED_NOTEBOOK, VIEWPORT, theme=DARK_THEME
+    ) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def narrow_notebook(browser, lab_server) -> Iterator[OpenNotebook]:
+    """NARROW_NOTEBOOK run in an 800 px window (the Lab's default layout)."""
+    with open_notebook(browser, lab_server, NARROW_NOTEBOOK, NARROW_VIEWPORT) as opened:
+        yield opened
+
+
+def test_dark_theme_exercise_feedback_is_readable(
+    dark_notebook: OpenNotebook, artifacts: Path
+) -> None:
+    """Every ✅/❌ verdict, and all text inside it, at 4.5:1 or more."""
+    page = dark_notebook.page
+    assert page.evaluate("document.body.dataset.jpThemeLight") == "false"
+    page.screenshot(path=artifacts / "dark-theme.png")
+    verdicts = (
+        page.locator(".jp-OutputArea-output[data-mime-type='text/html']")
+        .filter(has_text=re.compile(r"^\s*[✅❌]"))
+        .all()
+    )
+    assert verdicts, f"{dark_notebook.name} shows no exercise feedback"
+    unreadable = []
+    for index, verdict in enumerate(verdicts, start=1):
+        verdict.scroll_into_view_if_needed()
+        verdict.screenshot(path=artifacts / f"dark-theme-feedback-{index}.png")
+        for item in verdict.evaluate(CONTRAST_JS):
+            if item["ratio"] < MIN_CONTRAST:
+                unreadable.append(f"feedback {index}: {item}")
+    assert not unreadable, f"contrast below {MIN_CONTRAST}:1: {unreadable}"
+
+
+def test_dark_theme_explorers_render(
+    dark_notebook: OpenNotebook, artifacts: Path
+) -> None:
+    """Explorers keep their (light) figure and readable controls in the dark."""
+    page = dark_notebook.page
+    explorers = dark_notebook.explorers()
+    assert explorers, f"{dark_notebook.name} shows no explorer"
+    unreadable = []
+    for index, explorer in enumerate(explorers, start=1):
+        explorer.scroll_into_view_if_needed()
+        _wait_image_loaded(page, explorer.locator("> img.widget-image"))
+        explorer.screenshot(path=artifacts / f"dark-theme-explorer-{index}.png")
+        for item in explorer.evaluate(CONTRAST_JS):
+            if item["ratio"] < MIN_CONTRAST:
+                unreadable.append(f"explorer {index}: {item}")
+    assert not unreadable, f"contrast below {MIN_CONTRAST}:1: {unreadable}"
+
+
+def test_narrow_window_keeps_figures_readable(
+    narrow_notebook: OpenNotebook, artifacts: Path
+) -> None:
+    """At 800 px every figure is shown at MIN_FIGURE_SCALE of its size or more,
+    its controls all within the explorer, and its message is also text."""
+    page = narrow_notebook.page
+    page.screenshot(path=artifacts / "narrow-window.png")
+    explorers = narrow_notebook.explorers()
+    assert explorers, f"{narrow_notebook.name} shows no explorer"
+    problems = []
+    for index, explorer in enumerate(explorers, start=1):
+        explorer.scroll_into_view_if_needed()
+        image = explorer.locator("> img.widget-image")
+        _wait_image_loaded(page, image)
+        size = image.evaluate(
+            "img => ({natural: img.naturalWidth, "
+            "shown: img.getBoundingClientRect().width, "
+            "container: img.parentElement.getBoundingClientRect().width})"
+        )
+        explorer.screenshot(path=artifacts / f"narrow-window-explorer-{index}.png")
+        scale = size["shown"] / size["natural"]
+        if scale < MIN_FIGURE_SCALE:
+            problems.append(f"explorer {index}: figure at {scale:.0%} ({size})")
+        box = explorer.bounding_box()
+        for control in explorer.locator(CONTROLS).all():
+            edge = control.bounding_box()
+            if edge["x"] + edge["width"] > box["x"] + box["width"] + 1:
+                problems.append(f"explorer {index}: {_control_label(control)} cut off")
+        # The figure's message as text (ipywidgets.Image has no alt text).
+        status = explorer.locator("[role='status']")
+        if not status.count() or not status.inner_text().strip():
+            problems.append(f"explorer {index}: no message as text under the figure")
+        print(f"explorer {index}: figure at {scale:.0%} of {size}")
+    assert not problems, f"{narrow_notebook.name} at 800 px: {problems}"
