@@ -2,11 +2,61 @@
 
 from __future__ import annotations
 
+import functools
+import math
+import numbers
+
+import sympy
 from matplotlib.axes import Axes
 
 from calclearn.landscapes import LANDSCAPES, Landscape
 from calclearn.plots import draw_landscape
 from calclearn.widgets import Explorer, dropdown, slider
+
+
+def format_number(value: float, spec: str = ".4f") -> str:
+    """``value`` formatted with ``spec``, never as "-0" (a negative zero or a
+    small negative number that rounds to zero prints as 0).
+
+    Examples
+    --------
+    >>> format_number(-0.0), format_number(-1e-9, ".2f"), format_number(-0.5, ".2f")
+    ('0.0000', '0.00', '-0.50')
+    """
+    text = format(value, spec)
+    if text.startswith("-") and float(text) == 0:
+        return text[1:]
+    return text
+
+
+@functools.lru_cache(maxsize=32)
+def _nonnegative(expression: sympy.Expr) -> bool:
+    real = {s: sympy.Symbol(s.name, real=True) for s in expression.free_symbols}
+    return bool(expression.subs(real).is_nonnegative)
+
+
+def known_nonnegative(landscape: Landscape) -> bool:
+    """Whether sympy proves ``f >= 0`` for all real ``x, y`` (e.g. a sum of
+    squares); ``False`` when it cannot tell.
+
+    Examples
+    --------
+    >>> known_nonnegative(LANDSCAPES["Himmelblau"])
+    True
+    >>> known_nonnegative(LANDSCAPES["Saddle"])  # x² - y² takes both signs
+    False
+    """
+    return _nonnegative(landscape.expression)
+
+
+def require_finite_point(**coordinates: float) -> None:
+    """Raise ``ValueError`` naming the first coordinate that is not a finite number."""
+    for name, value in coordinates.items():
+        if not (isinstance(value, numbers.Real) and math.isfinite(value)):
+            raise ValueError(
+                f"{name} = {value!r} is not a finite number, so there is no point "
+                f"to draw: set {name} to a number inside the window"
+            )
 
 
 def landscape_control(names: list[str], value: str):
@@ -46,9 +96,13 @@ class ContourExplorer(Explorer):
         landscape = LANDSCAPES[name]
         if getattr(self, "_landscape_shown", None) == name:
             return landscape, False
-        for artist in getattr(self, "_contour_artists", []):
+        # A new colour bar, with tick labels of another width: place the axes
+        # afresh so that its label keeps clear of the next panel.
+        self.live.invalidate(relayout=True)
+        # In reverse: the colour bar goes before the contours it describes.
+        for artist in reversed(getattr(self, "_contour_artists", [])):
             artist.remove()
-        self._contour_artists = draw_landscape(ax, landscape)
+        self._contour_artists = draw_landscape(ax, landscape, colorbar=True)
         self._landscape_shown = name
         ax.set_title(f"${landscape.latex}$", fontsize=10)
         for axis, (low, high), start in zip(
@@ -56,5 +110,4 @@ class ContourExplorer(Explorer):
         ):
             if axis in self.controls:
                 self.set_range(axis, low, high, start)
-        self.live.invalidate(relayout=True)
         return landscape, True

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
-from matplotlib.ticker import LogLocator
+from matplotlib.ticker import LogLocator, MaxNLocator
 
 from calclearn.explorers.contours import (
     ContourExplorer,
@@ -17,8 +17,14 @@ from calclearn.explorers.contours import (
     point_sliders,
 )
 from calclearn.landscapes import Landscape, quadratic_bowl
+from calclearn.linalg import (
+    contraction_factor,
+    level_set_ellipse,
+    steps_to_shrink,
+    symmetric_eigen,
+)
 from calclearn.optim import DescentRun, gradient_descent
-from calclearn.plots import COLORS, step_axis_limit
+from calclearn.plots import COLORS, LiveFigure
 from calclearn.widgets import Explorer, dropdown, int_slider, log_slider, slider
 
 _DIRECTION_LANDSCAPES = ["Himmelblau", "Booth", "Rosenbrock", "Saddle"]
@@ -69,25 +75,37 @@ class DirectionalDerivativeExplorer(ContourExplorer):
                 Line2D([], [], color=COLORS["secant"], lw=2.2, label="direction u"),
                 Line2D([], [], color=COLORS["tangent"], lw=2.2, label="∇f / ‖∇f‖"),
             ],
-            loc="lower left",
-            framealpha=0.85,
-            frameon=True,
+            # Below the map: any corner inside it covers a minimum somewhere.
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.13),
+            ncol=2,
         )
         self.angles = np.linspace(0.0, 360.0, 361)
         self.cosine = live.animate(
             self.slope_ax.plot([], [], color=COLORS["function"])[0]
         )
         self.current = live.animate(
-            self.slope_ax.plot([], [], "o", color=COLORS["secant"], ms=8, zorder=5)[0]
+            self.slope_ax.plot(
+                [], [], "o", color=COLORS["secant"], ms=8, zorder=5, clip_on=False
+            )[0]
         )
         self.peak = live.animate(
-            self.slope_ax.plot([], [], "*", color=COLORS["tangent"], ms=13, zorder=5)[0]
+            # Unclipped: a peak at 0° or 358° is drawn whole at the edge.
+            self.slope_ax.plot(
+                [], [], "*", color=COLORS["tangent"], ms=13, zorder=5, clip_on=False
+            )[0]
         )
         self.slope_ax.axhline(0.0, color=COLORS["muted"], lw=0.8)
         self.slope_ax.set_xlim(0, 360)
         self.slope_ax.set_xticks(range(0, 361, 90))
         self.slope_ax.set_xlabel("direction angle θ (degrees)")
         self.slope_ax.set_ylabel("$D_u f$")
+        # Its axis on the right: on the left its label would crowd the map's
+        # colour bar label.
+        self.slope_ax.yaxis.tick_right()
+        self.slope_ax.yaxis.set_label_position("right")
+        self.slope_ax.spines["left"].set_visible(False)
+        self.slope_ax.spines["right"].set_visible(True)
         self.slope_ax.set_title("slope in direction u")
         live.message_box(self.slope_ax)
 
@@ -116,30 +134,79 @@ class DirectionalDerivativeExplorer(ContourExplorer):
         self.current.set_data([angle], [slope])
         peak_angle = math.degrees(math.atan2(grad[1], grad[0])) % 360
         self.peak.set_data([peak_angle], [norm])
-        self.live.fit_ylim(self.slope_ax, -norm, norm, symmetric=True)
+        # Headroom above the peak for the message box.
+        self.live.fit_ylim(self.slope_ax, -1.35 * norm, 1.35 * norm, symmetric=True)
         self.live.say(
             self.slope_ax,
             f"D_u f = ∇f·u = {slope:.3f};   |∇f| = {norm:.3f} at θ = {peak_angle:.0f}°",
         )
 
 
-def _describe_run(run: DescentRun, lr: float, largest: float) -> tuple[str, str]:
-    """A sentence on the run, set against the stability bound ``2 / largest``."""
-    bound = 2 / largest
-    ratio = f"η = {lr:.3g} is {lr / bound:.2f} × the bound 2/λmax = {bound:.3g}"
+def _fit_log_ylim(
+    live: LiveFigure, ax, low: float, high: float, headroom: float = 0.0
+) -> None:
+    """Fit a log axis to data between ``low`` and ``high``, in whole decades.
+
+    ``headroom`` is the share of the axis height kept free above the data
+    (for a message box); a decade is kept free below the data (for a legend).
+    The limits move (a redraw) only when the data leaves them or they are more
+    than a decade wider than needed, so dragging a slider rarely rescales.
+    """
+    # A decade of room below the data too, for the legend.
+    bottom = math.floor(math.log10(max(low, 1e-300))) - 1
+    data_top = math.log10(max(high, low, 1e-300))
+    top = math.ceil(bottom + (data_top - bottom) / (1.0 - headroom))
+    top = max(top, math.ceil(data_top), bottom + 2)  # two decades: three ticks
+    current_bottom, current_top = (math.log10(v) for v in ax.get_ylim())
+    room = current_bottom + (1.0 - headroom) * (current_top - current_bottom)
+    fits = current_bottom <= bottom and data_top <= room
+    if fits and current_top - current_bottom <= top - bottom + 1:
+        return
+    ax.set_ylim(10.0**bottom, 10.0**top)
+    live.invalidate(ax)
+
+
+def _describe_run(
+    run: DescentRun, lr: float, eigenvalues: np.ndarray, distances: np.ndarray
+) -> tuple[str, str]:
+    """Two short lines on the run, set against the theory at the minimum approached.
+
+    Honest about what a few hundred steps can show: above the local bound
+    ``2 / λmax`` the path cannot settle at p* (it may still wander towards it
+    while far away); below it, the distance shrinks in the long run by
+    ``ρ = max |1 − ηλᵢ|`` per step, and the message says how many steps that
+    takes when the run stopped short.
+    """
+    largest = eigenvalues[1]
+    ratio = f"η = {lr * largest / 2:.3g} × 2/λmax"
+    factor = abs(1 - lr * largest)
+    shown = f"{factor:,.0f}" if factor >= 1000 else f"{factor:.3g}"  # not 1e+03
+    growth = f"|1 − ηλmax| = {shown}"
     if run.status == "diverged":
+        if lr >= 2 / largest:
+            why = f"so {growth} > 1"
+        else:  # stable at p*, but the path left through more sharply curved ground
+            why = "but where the path was, f curves more sharply than at p*"
+        return f"Diverged at step {run.diverged_at}: {ratio},\n{why}", "error"
+    if lr >= 2 / largest:
         return (
-            f"Diverged at step {run.diverged_at}: {ratio}, so the error along the "
-            f"steepest direction grows by |1 − ηλmax| = {abs(1 - lr * largest):.2f} "
-            "per step",
+            f"{ratio}: near p*, {growth} ≥ 1,\nso the path cannot settle at p*",
             "error",
         )
-    if run.status == "stuck":
+    how = " with zig-zags" if run.zigzag else ""
+    kind = "warning" if run.zigzag else "info"
+    steps = f"{run.steps} step{'' if run.steps == 1 else 's'}"
+    if run.status == "converged":
+        return f"Converged{how} in {steps}\n({ratio}, |∇f| below tolerance)", kind
+    if run.status == "converging":
+        rate = contraction_factor(eigenvalues, lr)
         return (
-            f"Not converging: {ratio}; the iterates bounce without settling",
-            "warning",
+            f"Distance {distances[0]:.2g} → {distances[-1]:.2g} in {steps}{how};\n"
+            f"near p*, ρ = {rate:.5g} per step: 10⁶× closer takes "
+            f"≈ {steps_to_shrink(rate):,.0f} steps",
+            kind,
         )
-    return f"{run.message}. {ratio}.", "warning" if run.zigzag else "info"
+    return f"{run.message} ({ratio})", "warning"
 
 
 def _nearest_minimum(surface: Landscape, point: np.ndarray) -> np.ndarray:
@@ -150,11 +217,13 @@ def _nearest_minimum(surface: Landscape, point: np.ndarray) -> np.ndarray:
 class GradientDescentExplorer(ContourExplorer):
     r"""Gradient descent :math:`p_{k+1} = p_k - \eta \nabla f(p_k)` on a landscape.
 
-    Left: the path on the contours. Right: the loss gap
-    :math:`f(p_k) - f(p^\ast)` on a log scale. The title states the theory for
-    the Hessian at the minimum :math:`p^\ast` (exact on the quadratics, local
-    elsewhere): stable for :math:`\eta < 2/\lambda_{max}`, fastest fixed step
-    :math:`2/(\lambda_{min} + \lambda_{max})`. The message names what happened.
+    Left: the path on the contours. Right: the distance
+    :math:`\|p_k - p^\ast\|` to the minimum approached, on a log scale, with
+    the local theory :math:`\rho^k \|p_0 - p^\ast\|` (dashed), where
+    :math:`\rho = \max_i |1 - \eta\lambda_i|` from the Hessian at :math:`p^\ast`
+    (exact on the quadratics, a long-run prediction elsewhere). The title
+    states the bound :math:`2/\lambda_{max}` and the best fixed step
+    :math:`2/(\lambda_{min} + \lambda_{max})`; the message names what happened.
     """
 
     caption = (
@@ -172,7 +241,7 @@ class GradientDescentExplorer(ContourExplorer):
         }
 
     def build(self, figure: Figure) -> None:
-        self.map_ax, self.loss_ax = figure.subplots(1, 2, width_ratios=[1, 1.1])
+        self.map_ax, self.distance_ax = figure.subplots(1, 2, width_ratios=[1, 1.1])
         live = self.live
         self.path = live.animate(
             self.map_ax.plot(
@@ -182,29 +251,43 @@ class GradientDescentExplorer(ContourExplorer):
         self.start = live.animate(
             self.map_ax.plot([], [], "s", color=COLORS["point"], ms=6, zorder=9)[0]
         )
-        self.loss_line = live.animate(
-            self.loss_ax.semilogy([], [], color=COLORS["path"], lw=1.6)[0]
+        self.distance_line = live.animate(
+            self.distance_ax.semilogy(
+                [], [], color=COLORS["path"], lw=1.6, label="measured"
+            )[0]
         )
-        self.loss_ax.set_ylim(1e-16, 1e12)
-        self.loss_ax.yaxis.set_major_locator(LogLocator(numticks=8))
-        self.loss_ax.minorticks_off()
-        self.loss_ax.set_xlabel("step k")
-        self.loss_ax.set_ylabel("f(pₖ) − f(p*)")
-        live.message_box(self.loss_ax, "upper right")
+        self.theory_line = live.animate(
+            self.distance_ax.semilogy(
+                [], [], "--", color=COLORS["point"], lw=1.1, label="ρᵏ ‖p₀ − p*‖"
+            )[0]
+        )
+        self.distance_ax.set_ylim(1e-8, 1e1)
+        self.distance_ax.yaxis.set_major_locator(LogLocator(numticks=8))
+        self.distance_ax.minorticks_off()
+        self.distance_ax.set_xlabel("step k")
+        self.distance_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        self.distance_ax.set_ylabel("distance to the minimum ‖pₖ − p*‖")
+        # A fixed place: tick labels of another width (after fit_log_ylim)
+        # would otherwise push it onto the map's colour bar label.
+        self.distance_ax.yaxis.set_label_coords(-0.13, 0.5)
+        self.distance_ax.legend(loc="lower left")
+        live.message_box(self.distance_ax, "upper right")
         self._theory_shown = None
 
-    def _show_theory(self, surface: Landscape, minimum: np.ndarray) -> float:
-        smallest, largest = np.linalg.eigvalsh(surface.hessian(minimum))
+    def _show_theory(self, surface: Landscape, minimum: np.ndarray) -> np.ndarray:
+        eigenvalues = symmetric_eigen(surface.hessian(minimum)).eigenvalues
+        smallest, largest = eigenvalues
         key = (surface.name, tuple(minimum))
         if self._theory_shown != key:
-            self.loss_ax.set_title(
-                f"at p* = ({minimum[0]:.3g}, {minimum[1]:.3g}): stable for η < "
-                f"{2 / largest:.4g}, best η = {2 / (smallest + largest):.4g}",
+            self.distance_ax.set_title(
+                f"at p* = ({minimum[0]:.3g}, {minimum[1]:.3g}): stable for "
+                f"η < {2 / largest:.4g},\n"
+                f"best fixed η = {2 / (smallest + largest):.4g}",
                 fontsize=9.5,
             )
             self._theory_shown = key
-            self.live.invalidate(self.loss_ax)
-        return float(largest)
+            self.live.invalidate(self.distance_ax)
+        return eigenvalues
 
     def draw(self, landscape: str, lr: float, steps: int, x: float, y: float) -> None:
         surface, changed = self.show_landscape(self.map_ax, landscape)
@@ -219,36 +302,103 @@ class GradientDescentExplorer(ContourExplorer):
             lr = self.set_range("lr", -4, 0, 1 / largest)
         run = gradient_descent(surface.value, surface.gradient, start, lr, steps)
         minimum = _nearest_minimum(surface, run.path[-1])
-        largest = self._show_theory(surface, minimum)
+        eigenvalues = self._show_theory(surface, minimum)
 
         self.path.set_data(run.path[:, 0], run.path[:, 1])
         self.start.set_data([start[0]], [start[1]])
-        gaps = np.maximum(run.losses - float(surface.value(minimum)), 1e-16)
-        self.loss_line.set_data(np.arange(len(gaps)), gaps)
-        limit = step_axis_limit(steps)
-        if self.loss_ax.get_xlim() != (0, limit):
-            self.loss_ax.set_xlim(0, limit)
-            self.live.invalidate(self.loss_ax)
-        self.live.say(self.loss_ax, *_describe_run(run, lr, largest))
+        # One measure throughout the chapter: the distance, which falls like
+        # ρᵏ (the loss gap, quadratic in it, would fall like ρ²ᵏ).
+        distances = np.linalg.norm(run.path - minimum, axis=1)
+        floor = 1e-12 * max(1.0, float(np.abs(minimum).max()))
+        shown = np.maximum(distances, floor)
+        k = np.arange(len(shown))
+        self.distance_line.set_data(k, shown)
+        rate = contraction_factor(eigenvalues, lr)
+        with np.errstate(over="ignore", under="ignore"):
+            theory = shown[0] * rate ** k.astype(float)
+        low = max(float(shown.min()), floor)
+        high = float(shown.max())
+        # Off the axes where it grows or shrinks past the data: clipped there.
+        self.theory_line.set_data(k, np.clip(theory, 1e-300, 1e300))
+        _fit_log_ylim(self.live, self.distance_ax, low, high, headroom=0.25)
+        # The run may stop before `steps`; at least 10, whole steps.
+        self.live.fit_step_xlim(self.distance_ax, max(run.steps, 10))
+        self.live.say(self.distance_ax, *_describe_run(run, lr, eigenvalues, distances))
+
+
+def _bowl_descent_path(A: np.ndarray, start: np.ndarray, lr: float, steps: int):
+    r"""The iterates of gradient descent on :math:`\tfrac12 p^\top A p`, in closed form.
+
+    :math:`p_{k+1} = p_k - \eta A p_k = (I - \eta A) p_k`, so in the
+    eigenbasis :math:`A = V \Lambda V^\top` each component is scaled by
+    :math:`(1 - \eta\lambda_i)` per step:
+    :math:`p_k = V \operatorname{diag}((1 - \eta\lambda_i)^k) V^\top p_0`.
+    The same path as the loop of :func:`calclearn.optim.gradient_descent`,
+    for thousands of steps at numpy speed (the explorer runs up to 14,000).
+
+    Parameters
+    ----------
+    A : numpy.ndarray, shape (2, 2)
+        The bowl's symmetric positive definite matrix (minimum at 0).
+    start : numpy.ndarray, shape (2,)
+        :math:`p_0`.
+    lr : float
+        The step size :math:`\eta`.
+    steps : int
+        How many steps.
+
+    Returns
+    -------
+    numpy.ndarray, shape (steps + 1, 2)
+        :math:`p_0, \dots, p_{steps}`.
+
+    Examples
+    --------
+    >>> path = _bowl_descent_path(np.diag([1.0, 4.0]), np.array([1.0, 1.0]), 0.25, 2)
+    >>> (path.round(12) + 0.0).tolist()
+    [[1.0, 1.0], [0.75, 0.0], [0.5625, 0.0]]
+
+    It agrees with the loop to rounding:
+
+    >>> A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    >>> loop = gradient_descent(
+    ...     lambda p: 0.5 * p @ A @ p, lambda p: A @ p, [1.0, -2.0], 0.3, 50, tol=0.0
+    ... )
+    >>> closed = _bowl_descent_path(A, np.array([1.0, -2.0]), 0.3, 50)
+    >>> bool(np.allclose(closed, loop.path, rtol=1e-12, atol=1e-15))
+    True
+    """
+    eigen = symmetric_eigen(A)
+    factors = 1 - lr * eigen.eigenvalues
+    k = np.arange(steps + 1, dtype=float)[:, None]
+    with np.errstate(under="ignore"):
+        scaled = np.power(factors, k) * (eigen.eigenvectors.T @ start)
+    return scaled @ eigen.eigenvectors.T
 
 
 class ConditioningExplorer(Explorer):
     r"""Gradient descent on a quadratic bowl whose condition number you choose.
 
-    With eigenvalues :math:`\lambda_{min} = 1` and :math:`\lambda_{max} = \kappa`
+    On :math:`f(p) = \tfrac12 p^\top A p` (:math:`b = 0`, so :math:`p^\ast = 0`)
+    with eigenvalues :math:`\lambda_{min} = 1` and :math:`\lambda_{max} = \kappa`
     and the best fixed step :math:`\eta = 2/(\lambda_{min} + \lambda_{max})`,
-    the error shrinks by :math:`(\kappa - 1)/(\kappa + 1)` per step, so the
-    number of steps to gain a factor :math:`10^6` grows like
-    :math:`\tfrac{\kappa}{2} \ln 10^6`. Left: the level sets and the zig-zag
-    path. Right: :math:`\|p_k - p^\ast\|` against the theory's straight line.
+    the distance to the minimum shrinks by :math:`(\kappa - 1)/(\kappa + 1)`
+    per step, so the number of steps to get :math:`10^6` times closer grows
+    like :math:`\tfrac{\kappa}{2} \ln 10^6`. Left: the level sets and the path
+    (the first steps as a line, then every few iterates as dots: thousands of
+    zig-zags would fill the valley). Right: :math:`\|p_k - p^\ast\|` against
+    the theory's straight line, run until it is :math:`10^6` times smaller.
     """
 
     caption = (
         "Stretch the bowl with κ: with the best step the path zig-zags more, and "
-        "the error shrinks by (κ − 1)/(κ + 1) per step, as the dashed theory line says."
+        "the distance shrinks by (κ − 1)/(κ + 1) per step, as the dashed theory "
+        "line says."
     )
     width, height = 8.8, 4.3
-    _STEPS = 500
+    _SHRINK = 1e6
+    _LINE_STEPS = 40  # drawn as a line; later iterates as dots
+    _MAX_DOTS = 60
     _STEP_RULES = ("best: 2/(λmin+λmax)", "cautious: 1/λmax")
 
     def make_controls(self):
@@ -268,13 +418,26 @@ class ConditioningExplorer(Explorer):
         self.path = live.animate(
             self.map_ax.plot([], [], color=COLORS["path"], lw=1.0)[0]
         )
+        self.later = live.animate(
+            self.map_ax.plot([], [], "o", color=COLORS["path"], ms=2.2, alpha=0.6)[0]
+        )
+        self.path_note = live.animate(
+            self.map_ax.text(
+                0.02,
+                0.02,
+                "",
+                transform=self.map_ax.transAxes,
+                fontsize=8.5,
+                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
+            )
+        )
         self.map_ax.plot([0], [0], "*", color="#f5c518", mec="black", ms=13, zorder=6)
         self.map_ax.set_xlim(-5, 5)
         self.map_ax.set_ylim(-5, 5)
         self.map_ax.set_aspect("equal", adjustable="box")
         self.map_ax.set_xlabel("x")
         self.map_ax.set_ylabel("y")
-        self.map_ax.set_title("level sets of ½ pᵀAp, λ = 1 and κ", fontsize=10)
+        self.map_ax.set_title("level sets of ½ pᵀAp (b = 0), λ = 1 and κ", fontsize=10)
         self.error = live.animate(
             self.err_ax.semilogy(
                 [], [], color=COLORS["path"], lw=1.8, label="measured"
@@ -282,56 +445,68 @@ class ConditioningExplorer(Explorer):
         )
         self.theory = live.animate(
             self.err_ax.semilogy(
-                [], [], "--", color=COLORS["point"], lw=1.2, label="theory"
+                [], [], "--", color=COLORS["point"], lw=1.2, label="theory ρᵏ‖p₀‖"
             )[0]
         )
-        self.err_ax.set_xlim(0, self._STEPS)
-        self.err_ax.set_ylim(1e-9, 1e2)
+        # From ‖p₀‖ ≈ 4.3 (the bowl's start) to 10⁶ times closer.
+        self.err_ax.set_ylim(1e-6, 1e1)
         self.err_ax.set_xlabel("step k")
-        self.err_ax.set_ylabel("‖pₖ − p*‖")
-        self.err_ax.legend(loc="upper right")
-        live.message_box(self.err_ax, "lower left")
+        self.err_ax.set_ylabel("distance to the minimum ‖pₖ − p*‖")
+        self.err_ax.legend(loc="lower left")
+        live.message_box(self.err_ax, "upper right")
 
     def draw(self, kappa: float, angle: float, rule: str) -> None:
         bowl = quadratic_bowl(kappa, math.radians(angle))
         smallest, largest = bowl.eigenvalues
         lr = 2 / (smallest + largest) if rule == self._STEP_RULES[0] else 1 / largest
-        rate = max(abs(1 - lr * smallest), abs(1 - lr * largest))
-
-        # Level sets f = c are ellipses with semi-axes sqrt(2c / λ) along the
-        # eigenvectors: drawn as lines, they move without a new background.
-        t = np.linspace(0, 2 * np.pi, 90)
-        shallow = np.array(
-            [math.cos(math.radians(angle)), math.sin(math.radians(angle))]
-        )
-        steep = np.array([-shallow[1], shallow[0]])
-        for line, level in zip(self.levels, np.geomspace(0.05, 12.0, 8), strict=True):
-            ellipse = (
-                np.sqrt(2 * level / smallest) * np.cos(t)[:, None] * shallow
-                + np.sqrt(2 * level / largest) * np.sin(t)[:, None] * steep
-            )
+        rate = contraction_factor(bowl.eigenvalues, lr)
+        # Levels from the start's down to 1000 times lower: the path starts on
+        # the outermost one whatever κ.
+        top = float(bowl.value(np.array(bowl.start)))
+        for line, level in zip(
+            self.levels, np.geomspace(1e-3 * top, top, len(self.levels)), strict=True
+        ):
+            ellipse = level_set_ellipse(bowl.A, level)
             line.set_data(ellipse[:, 0], ellipse[:, 1])
 
-        run = gradient_descent(
-            bowl.value, bowl.gradient, np.array(bowl.start), lr, self._STEPS, tol=0.0
+        # Run until 10⁶ times closer (and a little beyond), however long it takes.
+        needed = steps_to_shrink(rate, self._SHRINK)
+        steps = max(10, math.ceil(1.05 * needed))
+        path = _bowl_descent_path(bowl.A, np.array(bowl.start), lr, steps)
+        # Thousands of zig-zags would fill the valley with red: the first steps
+        # as a line (fewer, the more alike the steps), then every few iterates
+        # as dots, an odd stride so that they fall on both sides of the valley.
+        line_steps = int(np.clip(400 / kappa, 4, self._LINE_STEPS))
+        first = path[: line_steps + 1]
+        self.path.set_data(first[:, 0], first[:, 1])
+        stride = max(1, len(path) // self._MAX_DOTS) | 1
+        later = path[line_steps + stride :: stride]
+        self.later.set_data(later[:, 0], later[:, 1])
+        every = "every step" if stride == 1 else f"every {stride}th step"
+        self.path_note.set_text(
+            f"path: steps 0–{line_steps} as a line, then dots at {every}"
+            if len(later)
+            else ""
         )
-        self.path.set_data(run.path[:, 0], run.path[:, 1])
-        errors = np.maximum(np.linalg.norm(run.path, axis=1), 1e-300)
-        steps = np.arange(len(errors))
-        self.error.set_data(steps, errors)
-        self.theory.set_data(steps, np.maximum(errors[0] * rate**steps, 1e-300))
+
+        errors = np.maximum(np.linalg.norm(path, axis=1), 1e-300)
+        k = np.arange(len(errors))
+        self.error.set_data(k, errors)
+        with np.errstate(under="ignore"):
+            self.theory.set_data(
+                k, np.maximum(errors[0] * rate ** k.astype(float), 1e-300)
+            )
+        self.live.fit_step_xlim(self.err_ax, steps)
         if rate < 1e-12:  # κ = 1 with the best step: one step lands on p*
             self.live.say(
                 self.err_ax,
                 f"κ = {kappa:.3g}: a round bowl, and η = 1/λ reaches p* in one step",
             )
             return
-        # Over steps 1 to 11: after step 1 the cautious rule has removed the
-        # steep component, and both rules still are far from underflow.
-        measured = (errors[11] / errors[1]) ** 0.1
-        needed = math.log(1e-6) / math.log(rate)
+        hits = np.flatnonzero(errors <= errors[0] / self._SHRINK)
+        measured = f"after {hits[0]:,} steps" if hits.size else "not yet"
         self.live.say(
             self.err_ax,
-            f"η = {lr:.3g}: error × {measured:.4f} per step (theory {rate:.4f});\n"
-            f"10⁶× smaller in ≈ {needed:.0f} steps",
+            f"η = {lr:.3g}, ρ = {rate:.4f} per step:\n"
+            f"10⁶× closer {measured}\n(theory: at most {math.ceil(needed):,})",
         )

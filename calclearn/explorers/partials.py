@@ -8,8 +8,11 @@ from matplotlib.figure import Figure
 from calclearn.differentiation import derivative
 from calclearn.explorers.contours import (
     ContourExplorer,
+    format_number,
+    known_nonnegative,
     landscape_control,
     point_sliders,
+    require_finite_point,
 )
 from calclearn.plots import COLORS
 from calclearn.widgets import dropdown
@@ -48,16 +51,30 @@ class SliceExplorer(ContourExplorer):
         self.slice_line = live.animate(
             self.map_ax.plot([], [], color=COLORS["secant"], lw=2.2)[0]
         )
+        # A white ring keeps the point visible on a critical-point marker, which
+        # is larger and still shows around it; unclipped, it shows at the edge.
         self.map_point = live.animate(
-            self.map_ax.plot([], [], "o", color=COLORS["point"], ms=6, zorder=7)[0]
+            self.map_ax.plot(
+                [],
+                [],
+                "o",
+                color=COLORS["point"],
+                ms=4.5,
+                mec="white",
+                mew=1.0,
+                clip_on=False,
+            )[0]
         )
         self.curve = live.animate(self.slice_ax.plot([], [], color=COLORS["secant"])[0])
         self.tangent = live.animate(
             self.slice_ax.plot([], [], "--", color=COLORS["tangent"], lw=1.8)[0]
         )
         self.slice_point = live.animate(
-            self.slice_ax.plot([], [], "o", color=COLORS["point"], ms=6, zorder=5)[0]
+            self.slice_ax.plot(
+                [], [], "o", color=COLORS["point"], ms=6, zorder=5, clip_on=False
+            )[0]
         )
+        self.slice_ax.set_ylabel("f on the slice")
         live.message_box(self.slice_ax)
         self._along_shown = None
 
@@ -65,6 +82,8 @@ class SliceExplorer(ContourExplorer):
         surface, changed = self.show_landscape(self.map_ax, landscape)
         if changed:
             x, y = self.controls["x"].value, self.controls["y"].value
+        self.live.say(self.slice_ax, "")  # no stale reading beside an error
+        require_finite_point(x=x, y=y)
         axis = 0 if along == _ALONG[0] else 1
         window = surface.window[axis]
         if changed or self._along_shown != along:
@@ -89,7 +108,16 @@ class SliceExplorer(ContourExplorer):
         profile = surface.value(line)
         self.curve.set_data(ts, profile)
         low, high = float(profile.min()), float(profile.max())
+        shown = self.slice_ax.get_ylim()
         self.live.fit_ylim(self.slice_ax, low, high + 0.45 * (high - low))  # + message
+        bottom, top = self.slice_ax.get_ylim()
+        if bottom < 0 <= low and known_nonnegative(surface):
+            # f >= 0 everywhere: no room for values it never takes.
+            self.slice_ax.set_ylim(0.0, top)
+        if self.slice_ax.get_ylim() != shown:
+            # Longer tick labels ("12.5" after "4") would run into the colour
+            # bar's label: the figure is then laid out afresh.
+            self.live.invalidate_limits(self.slice_ax)
         self.tangent.set_data(ts, value + slope * (ts - point[axis]))
         self.slice_point.set_data([point[axis]], [value])
 
@@ -100,9 +128,13 @@ class SliceExplorer(ContourExplorer):
 
         numeric = float(derivative(along_slice, point[axis]))
         name = "xy"[axis]
-        self.live.say(
-            self.slice_ax,
-            f"∂f/∂{name}({x:.2f}, {y:.2f}) = {slope:.4f}   "
-            f"(central difference {numeric:.4f});   "
-            f"∇f = ({grad[0]:.3g}, {grad[1]:.3g})",
+        text = (
+            f"∂f/∂{name}({format_number(x, '.2f')}, {format_number(y, '.2f')}) = "
+            f"{format_number(slope)}   (central difference {format_number(numeric)});"
+            f"   ∇f = ({format_number(grad[0], '.4g')}, "
+            f"{format_number(grad[1], '.4g')})"
         )
+        for critical in surface.critical_points:
+            if np.allclose(point, critical.point, atol=0.025):  # half a slider step
+                text += f"\nThis is a {critical.kind} of f: both partials vanish here."
+        self.live.say(self.slice_ax, text)
