@@ -5,6 +5,11 @@ figure updated in place. :data:`EXPLORERS` lists every one of them, so tests
 and the latency benchmark cover a new explorer as soon as it is added here.
 """
 
+from calclearn.explorers.backprop import (
+    DecisionBoundaryExplorer,
+    GradientFlowExplorer,
+)
+from calclearn.explorers.chain_rule import BackwardPassExplorer
 from calclearn.explorers.derivatives import (
     LearningRateExplorer,
     SecantExplorer,
@@ -26,13 +31,19 @@ EXPLORERS = (
     DirectionalDerivativeExplorer,
     GradientDescentExplorer,
     ConditioningExplorer,
+    BackwardPassExplorer,
+    DecisionBoundaryExplorer,
+    GradientFlowExplorer,
 )
 
 __all__ = [
     "EXPLORERS",
+    "BackwardPassExplorer",
     "ConditioningExplorer",
+    "DecisionBoundaryExplorer",
     "DirectionalDerivativeExplorer",
     "GradientDescentExplorer",
+    "GradientFlowExplorer",
     "LearningRateExplorer",
     "SecantExplorer",
     "SliceExplorer",
