@@ -4,92 +4,213 @@ The notebooks call it for every computation, figure and explorer:
 
 - :mod:`calclearn.differentiation`: finite differences, complex step, gradient checks
 - :mod:`calclearn.symbolic`: exact derivatives with sympy, compiled to numpy
+- :mod:`calclearn.taylor`: Taylor polynomials and the order of their error (Chapter 1)
 - :mod:`calclearn.curves`: the functions of one variable used in Chapter 1
 - :mod:`calclearn.landscapes`: the loss surfaces of two variables used from Chapter 2
-- :mod:`calclearn.optim`: gradient descent and an account of how a run went
+- :mod:`calclearn.linearisation`: the tangent plane and the error of the linear model
+- :mod:`calclearn.regression`: the mean squared error of a line fit, the first loss
+- :mod:`calclearn.optim`: gradient descent and an account of how a run went;
+  Newton's method and BFGS (Chapter 7)
+- :mod:`calclearn.curvature`: the second-derivative test, the condition
+  number and the quadratic Taylor model of a function at a point
+- :mod:`calclearn.linalg`: symmetric 2×2 matrices, their eigenvalues and what
+  they say about gradient descent (Chapter 3)
+- :mod:`calclearn.autodiff`: reverse-mode automatic differentiation on numpy
+  arrays (``Tensor``) and forward mode with dual numbers (``Dual``);
+  :mod:`calclearn.graph_plot` draws its computational graphs
+- :mod:`calclearn.matrix_calculus`: gradients and Jacobians three ways (sympy,
+  finite differences, autodiff) to check matrix-calculus identities (Chapter 4)
+- :mod:`calclearn.nn` and :mod:`calclearn.data`: layers, MLPs, losses and toy
+  data sets for Chapters 4 and 5
 - :mod:`calclearn.plots` and :mod:`calclearn.widgets`: figures and the explorer
   framework; :mod:`calclearn.explorers`: the explorers themselves
 - :mod:`calclearn.exercises`: instant-feedback checks
 - :mod:`calclearn.environment`: the start page's self-check
+- :mod:`calclearn.integrate`: Riemann sums, the trapezoid and Simpson rules,
+  Monte Carlo and importance sampling (Chapter 8)
+
+Importing the package is cheap: every public name below (and every submodule,
+``calclearn.plots`` say) is imported from its module on first use (PEP 562), so
+that ``import calclearn`` loads neither sympy nor matplotlib nor ipywidgets
+until a notebook asks for something that needs them. ``from calclearn import *``
+imports them all.
+
+To export a new name, add it to its module's entry in ``_EXPORTS``.
 """
 
-from calclearn.curves import CURVES, Curve
-from calclearn.differentiation import (
-    GRADIENT_CHECK_THRESHOLDS,
-    GradientCheck,
-    default_step,
-    derivative,
-    gradient,
-    gradient_check,
-    hessian,
-    jacobian,
-    step_size_errors,
-)
-from calclearn.environment import self_check
-from calclearn.explorers import (
-    EXPLORERS,
-    ConditioningExplorer,
-    DirectionalDerivativeExplorer,
-    GradientDescentExplorer,
-    LearningRateExplorer,
-    SecantExplorer,
-    SliceExplorer,
-    StepSizeExplorer,
-)
-from calclearn.landscapes import (
-    LANDSCAPES,
-    CriticalPoint,
-    Landscape,
-    QuadraticBowl,
-    quadratic_bowl,
-)
-from calclearn.optim import DescentRun, gradient_descent
-from calclearn.plots import gradient_field_figure, surface_figure
-from calclearn.symbolic import (
-    as_expression,
-    symbolic_derivative,
-    symbolic_gradient,
-    symbolic_hessian,
-    to_numpy,
-)
-from calclearn.widgets import Explorer
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "CURVES",
-    "EXPLORERS",
-    "GRADIENT_CHECK_THRESHOLDS",
-    "LANDSCAPES",
-    "ConditioningExplorer",
-    "CriticalPoint",
-    "Curve",
-    "DescentRun",
-    "DirectionalDerivativeExplorer",
-    "Explorer",
-    "GradientCheck",
-    "GradientDescentExplorer",
-    "Landscape",
-    "LearningRateExplorer",
-    "QuadraticBowl",
-    "SecantExplorer",
-    "SliceExplorer",
-    "StepSizeExplorer",
-    "as_expression",
-    "default_step",
-    "derivative",
-    "gradient",
-    "gradient_check",
-    "gradient_descent",
-    "gradient_field_figure",
-    "hessian",
-    "jacobian",
-    "quadratic_bowl",
-    "self_check",
-    "step_size_errors",
-    "surface_figure",
-    "symbolic_derivative",
-    "symbolic_gradient",
-    "symbolic_hessian",
-    "to_numpy",
-]
+#: The public names, by the module that defines them.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "calclearn.autodiff": (
+        "Dual",
+        "Tensor",
+        "backward_pass",
+        "cross_entropy",
+        "forward_mode_gradient",
+        "reverse_mode_gradient",
+        "topological_order",
+        "zero_grad",
+    ),
+    "calclearn.curvature": (
+        "PowerIteration",
+        "TaylorModel",
+        "classify",
+        "condition_number",
+        "power_iteration",
+        "taylor_model",
+    ),
+    "calclearn.curves": ("CURVES", "Curve"),
+    "calclearn.data": (
+        "blobs",
+        "noisy_linear",
+        "noisy_polynomial",
+        "spirals",
+        "two_moons",
+    ),
+    "calclearn.differentiation": (
+        "GRADIENT_CHECK_THRESHOLDS",
+        "GradientCheck",
+        "default_step",
+        "derivative",
+        "gradient",
+        "gradient_check",
+        "hessian",
+        "jacobian",
+        "step_size_errors",
+    ),
+    "calclearn.environment": ("self_check",),
+    "calclearn.explorers": (
+        "EXPLORERS",
+        "BackwardPassExplorer",
+        "ConditioningExplorer",
+        "DecisionBoundaryExplorer",
+        "DirectionalDerivativeExplorer",
+        "GradientDescentExplorer",
+        "GradientFlowExplorer",
+        "LearningRateExplorer",
+        "SecantExplorer",
+        "SliceExplorer",
+        "StepSizeExplorer",
+    ),
+    "calclearn.integrate": (
+        "ImportanceEstimate",
+        "MonteCarloEstimate",
+        "importance_sampling",
+        "monte_carlo",
+        "riemann",
+        "simpson",
+        "trapezoid",
+    ),
+    "calclearn.explorers.backprop": (
+        "layer_gradient_norms",
+        "mlp_backprop",
+        "saliency_figure",
+        "train_classifier",
+    ),
+    "calclearn.graph_plot": ("computational_graph_figure",),
+    "calclearn.matrix_calculus": (
+        "agreement",
+        "gradient_three_ways",
+        "jacobian_three_ways",
+    ),
+    "calclearn.landscapes": (
+        "LANDSCAPES",
+        "CriticalPoint",
+        "Landscape",
+        "QuadraticBowl",
+        "as_landscape",
+        "quadratic_bowl",
+    ),
+    "calclearn.linalg": (
+        "SymmetricEigen",
+        "contraction_factor",
+        "descent_factors",
+        "eigen_figure",
+        "level_set_ellipse",
+        "quadratic_form",
+        "quadratic_gradient",
+        "steps_to_shrink",
+        "symmetric_eigen",
+    ),
+    "calclearn.linearisation": (
+        "TangentPlane",
+        "linearisation_error",
+        "tangent_plane",
+        "tangent_plane_figure",
+    ),
+    "calclearn.nn": ("MLP", "Linear"),
+    "calclearn.optim": (
+        "SGD",
+        "Adagrad",
+        "Adam",
+        "AdamW",
+        "CosineAnnealingLR",
+        "DescentRun",
+        "ExponentialLR",
+        "LinearLR",
+        "RMSprop",
+        "SecondOrderRun",
+        "StepLR",
+        "Sweep",
+        "bfgs",
+        "clip_grad_norm_",
+        "gradient_descent",
+        "minimize",
+        "newton",
+        "sweep",
+    ),
+    "calclearn.plots": ("gradient_field_figure", "surface_figure"),
+    "calclearn.regression": (
+        "least_squares_line",
+        "line_fit_data",
+        "mse_loss",
+        "mse_loss_figure",
+        "mse_partials",
+    ),
+    "calclearn.symbolic": (
+        "as_expression",
+        "plain_symbols",
+        "symbolic_derivative",
+        "symbolic_gradient",
+        "symbolic_hessian",
+        "to_numpy",
+    ),
+    "calclearn.taylor": (
+        "taylor_coefficients",
+        "taylor_errors",
+        "taylor_figure",
+        "taylor_polynomial",
+    ),
+    "calclearn.widgets": ("Explorer",),
+}
+
+_HOME = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name, or a submodule, the first time it is asked for."""
+    if name in _HOME:
+        value = getattr(importlib.import_module(_HOME[name]), name)
+    elif not name.startswith("__") and name in _submodules():
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later look-ups find it without calling this
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__, *_submodules()})
+
+
+def _submodules() -> set[str]:
+    return {module.name for module in pkgutil.iter_modules(__path__)}
