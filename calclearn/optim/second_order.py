@@ -44,6 +44,7 @@ from calclearn.curvature import classify, require_symmetric
 from calclearn.optim.descent import (
     _BLOW_UP,
     MAX_STEPS,
+    STATUSES,
     DescentRun,
     _check_start,
     _gradient,
@@ -62,19 +63,7 @@ __all__ = [
 ]
 
 #: Every value :attr:`SecondOrderRun.status` can take.
-SECOND_ORDER_STATUSES = (
-    "converged",
-    "converging",
-    "unstable",
-    "stuck",
-    "stalled",
-    "diverged",
-    "undefined",
-    "not started",
-    "singular",
-    "uphill",
-    "line search failed",
-)
+SECOND_ORDER_STATUSES = (*STATUSES, "singular", "uphill", "line search failed")
 
 #: The values of ``newton(..., saddle=...)``.
 SADDLE_MODES = ("none", "abs")
