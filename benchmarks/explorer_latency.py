@@ -13,16 +13,21 @@ the browser):
   ``plt.plot`` does.
 
 Run it with ``python benchmarks/explorer_latency.py`` (``--quick`` for fewer
-changes). It reports figures; it asserts nothing.
+changes, ``--only SecantExplorer ...`` for some explorers, ``--no-naive`` to
+skip the slow baseline, ``--cpu`` to time in CPU seconds of this process, which
+a busy machine inflates less than the wall clock). It reports figures; it
+asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import platform
 import time
 import warnings
+import zlib
 
 import matplotlib
 
@@ -45,14 +50,18 @@ def sweep(explorer, rng: np.random.Generator, changes_per_control: int):
     return plan
 
 
+#: The clock: wall time, or CPU time of this process with ``--cpu``.
+clock = time.perf_counter
+
+
 def time_live(explorer_class, plan, preset: dict) -> tuple[np.ndarray, np.ndarray]:
     """Seconds per update and bytes per frame, change by change."""
     explorer = explorer_class().update(**preset)
     timings, sizes = [], []
     for name, value in plan:
-        start = time.perf_counter()
+        start = clock()
         explorer.controls[name].value = value
-        timings.append(time.perf_counter() - start)
+        timings.append(clock() - start)
         sizes.append(len(explorer.image.value))
     explorer.close()
     return np.array(timings), np.array(sizes)
@@ -65,7 +74,7 @@ def time_naive(explorer_class, plan, preset: dict) -> np.ndarray:
     timings = []
     for name, value in plan:
         values[name] = value
-        start = time.perf_counter()
+        start = clock()
         with matplotlib.rc_context(STYLE), warnings.catch_warnings():
             # The naive figure lays out with the explorers' inset colour bars
             # before their maps have a size: matplotlib warns, and draws anyway.
@@ -77,7 +86,7 @@ def time_naive(explorer_class, plan, preset: dict) -> np.ndarray:
             buffer = io.BytesIO()  # interact's PNG: full colour
             figure.savefig(buffer, format="png")
             plt.close(figure)
-        timings.append(time.perf_counter() - start)
+        timings.append(clock() - start)
     explorer.close()
     return np.array(timings)
 
@@ -85,11 +94,19 @@ def time_naive(explorer_class, plan, preset: dict) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="8 changes per control")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="these explorers")
+    parser.add_argument("--no-naive", action="store_true", help="skip the baseline")
+    parser.add_argument(
+        "--cpu", action="store_true", help="CPU time of this process, not wall time"
+    )
     args = parser.parse_args()
+    global clock
+    clock = time.process_time if args.cpu else time.perf_counter
     per_control = 8 if args.quick else 40
-    rng = np.random.default_rng(0)
     machine = platform.processor() or platform.machine()
-    print(f"{machine}, matplotlib {matplotlib.__version__}")
+    load = ", load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    clock_name = "CPU time" if args.cpu else "wall time"
+    print(f"{machine}, matplotlib {matplotlib.__version__}{load}, {clock_name}")
     header = (
         f"{'explorer':<30}{'changes':>8}{'median ms':>11}{'p95 ms':>9}"
         f"{'naive median':>14}{'naive p95':>11}{'speed-up':>10}"
@@ -98,6 +115,10 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for explorer_class in EXPLORERS:
+        if args.only and explorer_class.__name__ not in args.only:
+            continue
+        # Each explorer's own random sweep: the same whichever others run.
+        rng = np.random.default_rng([0, zlib.crc32(explorer_class.__name__.encode())])
         explorer = explorer_class()
         runs = [(explorer_class.__name__, {}, sweep(explorer, rng, per_control))]
         if "steps" in explorer.controls:
@@ -109,7 +130,10 @@ def main() -> None:
         for label, preset, plan in runs:
             seconds, sizes = time_live(explorer_class, plan, preset)
             live, kib = seconds * 1e3, sizes / 1024
-            naive = time_naive(explorer_class, plan, preset) * 1e3
+            if args.no_naive:
+                naive = np.full(1, np.nan)
+            else:
+                naive = time_naive(explorer_class, plan, preset) * 1e3
             print(
                 f"{label:<30}{len(plan):>8}"
                 f"{np.median(live):>11.1f}{np.percentile(live, 95):>9.1f}"

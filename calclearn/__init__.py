@@ -26,8 +26,12 @@ The notebooks call it for every computation, figure and explorer:
   framework; :mod:`calclearn.explorers`: the explorers themselves
 - :mod:`calclearn.exercises`: instant-feedback checks
 - :mod:`calclearn.environment`: the start page's self-check
+- :mod:`calclearn.classroom`: the nbgitpuller link that gives a class a chapter
+  on a JupyterHub (``python -m calclearn.classroom HUB_URL CHAPTER``)
 - :mod:`calclearn.integrate`: Riemann sums, the trapezoid and Simpson rules,
   Monte Carlo and importance sampling (Chapter 8)
+- :mod:`calclearn.training`: the training loop with a validation set, early
+  stopping, L2 regularisation and the learning-rate range test (Chapter 9)
 
 Importing the package is cheap: every public name below (and every submodule,
 ``calclearn.plots`` say) is imported from its module on first use (PEP 562), so
@@ -48,12 +52,14 @@ __version__ = "0.1.0"
 
 #: The public names, by the module that defines them.
 _EXPORTS: dict[str, tuple[str, ...]] = {
+    "calclearn.classroom": ("nbgitpuller_link",),
     "calclearn.autodiff": (
         "Dual",
         "Tensor",
         "backward_pass",
         "cross_entropy",
         "forward_mode_gradient",
+        "hvp",
         "reverse_mode_gradient",
         "topological_order",
         "zero_grad",
@@ -88,25 +94,84 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "calclearn.environment": ("self_check",),
     "calclearn.explorers": (
         "EXPLORERS",
+        "AreaExplorer",
         "BackwardPassExplorer",
+        "BatchSizeExplorer",
         "ConditioningExplorer",
         "DecisionBoundaryExplorer",
         "DirectionalDerivativeExplorer",
         "GradientDescentExplorer",
         "GradientFlowExplorer",
         "LearningRateExplorer",
+        "MomentumExplorer",
+        "OptimizerRaceExplorer",
+        "RegularisationExplorer",
+        "ScheduleExplorer",
+        "ClippingExplorer",
+        "MonteCarloExplorer",
+        "NewtonExplorer",
         "SecantExplorer",
         "SliceExplorer",
         "StepSizeExplorer",
+        "TaylorExplorer",
     ),
     "calclearn.integrate": (
+        "GAUSSIAN_EXPECTATIONS",
+        "INTEGRANDS",
+        "QUADRATURE_RULES",
+        "RULE_ORDERS",
+        "DimensionStudy",
         "ImportanceEstimate",
+        "Integrand",
         "MonteCarloEstimate",
+        "convergence_order",
+        "dimension_study",
+        "grid_midpoint",
         "importance_sampling",
         "monte_carlo",
+        "monte_carlo_rms_errors",
+        "quadrature",
+        "quadrature_errors",
         "riemann",
+        "rule_nodes_and_weights",
+        "running_estimates",
         "simpson",
         "trapezoid",
+    ),
+    "calclearn.explorers.integration": (
+        "coin_posterior_figure",
+        "convergence_figure",
+        "dimension_figure",
+        "rule_pieces",
+        "trapezoid_versus_simpson_figure",
+    ),
+    "calclearn.explorers.optimizers": (
+        "ILL_CONDITIONED_BOWL",
+        "clipped_descent",
+        "noise_floor",
+        "noisy_descent",
+        "race_base_lrs",
+        "schedule_factors",
+    ),
+    "calclearn.optim.minibatch": ("MinibatchRun", "batch_gradients", "minibatch_sgd"),
+    "calclearn.optim.momentum_theory": (
+        "HeavyBallSettings",
+        "component_rate",
+        "critical_damping_lrs",
+        "eigen_components",
+        "heavy_ball_matrix",
+        "heavy_ball_path",
+        "heavy_ball_rate",
+        "optimal_heavy_ball",
+        "stability_limit",
+    ),
+    "calclearn.explorers.curvature": (
+        "curvature_1d_figure",
+        "hessian_cost_figure",
+        "hessian_costs",
+        "newton_traps_figure",
+        "optimizer_race_figure",
+        "principal_curvature_figure",
     ),
     "calclearn.explorers.backprop": (
         "layer_gradient_norms",
@@ -187,6 +252,28 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "taylor_errors",
         "taylor_figure",
         "taylor_polynomial",
+    ),
+    "calclearn.training": (
+        "HandWrittenNet",
+        "History",
+        "LRRangeTest",
+        "Split",
+        "accuracy",
+        "add_l2_gradient",
+        "fit",
+        "l2_penalty",
+        "lr_range_test",
+        "stopping_epoch",
+        "tanh_layer_backward",
+        "train_validation_split",
+    ),
+    "calclearn.explorers.capstone": (
+        "OVERFIT_SPLIT",
+        "capacity_figure",
+        "gradient_norms_figure",
+        "history_figure",
+        "lr_range_figure",
+        "train_grid",
     ),
     "calclearn.widgets": ("Explorer",),
 }

@@ -37,6 +37,13 @@ Monte Carlo estimates an expectation :math:`E[f(X)]` by the mean of
 high dimensions where a grid needs :math:`m^d` nodes. Importance sampling draws
 from another distribution and reweights.
 
+For Chapter 8's measurements: :func:`quadrature` picks a rule by name,
+:func:`quadrature_errors` and :func:`convergence_order` measure an order as a
+slope on log-log axes, :func:`monte_carlo_rms_errors` averages Monte Carlo's
+error over repeated runs, :func:`running_estimates` follows one run as the
+sample grows, and :func:`grid_midpoint` with :func:`dimension_study` pits a
+grid against Monte Carlo as the dimension grows.
+
 Every function calls the integrand **once**, on a numpy array of all the nodes
 (or sample points), so it must be vectorised: ``np.sin``, not ``math.sin``.
 """
@@ -58,6 +65,7 @@ from calclearn._validation import (
     require_choice,
     require_int,
     require_numbers,
+    require_real_array,
     require_real_scalar,
 )
 
@@ -705,3 +713,551 @@ def _require_finite(
             f"{what} overflows there (the proposal's tails must not be much "
             "lighter than the target's)"
         )
+
+
+# --------------------------------------------------------------------------
+# The rules by name, and measured orders of convergence
+# --------------------------------------------------------------------------
+
+#: Every one-dimensional rule of this module, by the name :func:`quadrature` takes.
+QUADRATURE_RULES = ("left", "right", "midpoint", "trapezoid", "simpson")
+
+#: The order :math:`p` of each rule's error :math:`O(h^p)` on a smooth integrand.
+RULE_ORDERS = {"left": 1, "right": 1, "midpoint": 2, "trapezoid": 2, "simpson": 4}
+
+
+def quadrature(f: Callable, a: float, b: float, n: int, rule: str) -> float:
+    """Integrate ``f`` over ``[a, b]`` with ``n`` subintervals by the named rule.
+
+    Parameters
+    ----------
+    f : callable
+        The integrand, vectorised (see :func:`riemann`).
+    a, b : float
+        The bounds, finite.
+    n : int
+        The number of subintervals (even for ``"simpson"``).
+    rule : {"left", "right", "midpoint", "trapezoid", "simpson"}
+        :func:`riemann` for the first three, :func:`trapezoid`, :func:`simpson`.
+
+    Returns
+    -------
+    float
+        The estimate of :math:`\\int_a^b f(x)\\,dx`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As the rule itself, and ``ValueError`` naming ``rule`` if it is unknown.
+
+    Examples
+    --------
+    >>> quadrature(lambda x: x**2, 0.0, 1.0, 2, "simpson")  # exact: 1/3
+    0.3333333333333333
+    """
+    rule = require_choice(rule, "rule", QUADRATURE_RULES)
+    if rule == "trapezoid":
+        return trapezoid(f, a, b, n)
+    if rule == "simpson":
+        return simpson(f, a, b, n)
+    return riemann(f, a, b, n, rule=rule)
+
+
+def rule_nodes_and_weights(
+    a: float, b: float, n: int, rule: str
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""The nodes of a rule on ``[a, b]`` (``a < b``) and their weights.
+
+    Every rule is :math:`Q_n = \sum_i w_i f(x_i)`: this gives the
+    :math:`x_i` and the :math:`w_i` (the step :math:`h` included), for
+    drawing a rule or evaluating it for many ``n`` with one call of ``f``.
+
+    Parameters
+    ----------
+    a, b : float
+        The interval, finite, ``a < b``.
+    n : int
+        The number of subintervals (even for ``"simpson"``).
+    rule : str
+        One of :data:`QUADRATURE_RULES`.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The nodes and the weights.
+
+    Examples
+    --------
+    >>> nodes, weights = rule_nodes_and_weights(0.0, 1.0, 2, "simpson")
+    >>> nodes.tolist(), (6 * weights).round(12).tolist()  # h/3 (1, 4, 1)
+    ([0.0, 0.5, 1.0], [1.0, 4.0, 1.0])
+    """
+    rule = require_choice(rule, "rule", QUADRATURE_RULES)
+    lo = require_real_scalar(a, "a")
+    hi = require_real_scalar(b, "b")
+    if not lo < hi:
+        raise ValueError(f"a must be less than b, got a = {lo}, b = {hi}")
+    n = require_int(n, "n", minimum=2 if rule == "simpson" else 1)
+    if rule == "simpson" and n % 2:
+        raise ValueError(f"n must be even for Simpson's rule, got {n}")
+    rules = {"trapezoid": _trapezoid_nodes, "simpson": _simpson_nodes}
+    nodes, weights = rules.get(rule, _riemann_nodes(rule))(lo, hi, n)
+    return nodes, weights * (hi - lo) / n
+
+
+def quadrature_errors(
+    f: Callable, a: float, b: float, exact: float, ns: Any, rule: str
+) -> np.ndarray:
+    r"""The absolute errors :math:`|I - Q_n|` of a rule for each ``n`` in ``ns``.
+
+    Parameters
+    ----------
+    f : callable
+        The integrand, vectorised.
+    a, b : float
+        The bounds.
+    exact : float
+        The true integral :math:`I`.
+    ns : sequence of int
+        Numbers of subintervals (even ones for ``"simpson"``).
+    rule : str
+        One of :data:`QUADRATURE_RULES`.
+
+    Returns
+    -------
+    numpy.ndarray
+        One error per ``n``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> errors = quadrature_errors(np.exp, 0.0, 1.0, np.e - 1, [10, 20], "trapezoid")
+    >>> round(float(errors[0] / errors[1]), 2)  # halving h divides it by 4
+    4.0
+    """
+    exact = require_real_scalar(exact, "exact")
+    return np.array([abs(exact - quadrature(f, a, b, n, rule)) for n in ns])
+
+
+def convergence_order(steps: Any, errors: Any) -> float:
+    r"""The measured order :math:`p` in :math:`\text{error} \approx C\,h^p`.
+
+    The least-squares slope of :math:`\log(\text{error})` against
+    :math:`\log h`: a straight line of slope :math:`p` on log-log axes. (For
+    Monte Carlo pass the sample sizes as ``steps``: the slope is then about
+    :math:`-1/2`.)
+
+    Parameters
+    ----------
+    steps : array_like
+        The step sizes :math:`h` (or sample sizes), positive, at least two
+        different ones.
+    errors : array_like
+        The errors, positive, one per step.
+
+    Returns
+    -------
+    float
+        The slope.
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length, hold fewer than two points, or a value
+        is not positive (an error of exactly 0 has no logarithm: leave out the
+        steps where the rule is exact, or round-off rules).
+
+    Examples
+    --------
+    >>> convergence_order([0.1, 0.05, 0.025], [3e-3, 7.5e-4, 1.875e-4])
+    2.0
+    """
+    h = require_real_array(steps, "steps").astype(np.float64).ravel()
+    e = require_real_array(errors, "errors").astype(np.float64).ravel()
+    if h.size != e.size or h.size < 2:
+        raise ValueError(
+            "steps and errors must have the same length, at least 2, got "
+            f"{h.size} and {e.size}"
+        )
+    for values, name in ((h, "steps"), (e, "errors")):
+        if np.any(values <= 0):
+            raise ValueError(
+                f"{name} must all be positive (their logarithms are fitted)"
+            )
+    if np.ptp(h) == 0:
+        raise ValueError("steps must hold at least two different values")
+    slope = np.polyfit(np.log(h), np.log(e), 1)[0]
+    return round(float(slope), 12)
+
+
+def monte_carlo_rms_errors(
+    f: Callable,
+    sample: Callable,
+    exact: float,
+    ns: Any,
+    *,
+    repetitions: int = 20,
+    seed: Any = None,
+) -> np.ndarray:
+    r"""The root-mean-square error of :func:`monte_carlo` for each sample size.
+
+    .. math:: \mathrm{rms}(n) = \sqrt{\frac1R \sum_{r=1}^R
+       \bigl(\hat\mu_n^{(r)} - E[f(X)]\bigr)^2} \approx \frac{\sigma_f}{\sqrt n}
+
+    over ``R = repetitions`` independent runs: one run's error is random, the
+    average shows the law.
+
+    Parameters
+    ----------
+    f, sample : callable
+        As :func:`monte_carlo`.
+    exact : float
+        The true :math:`E[f(X)]`.
+    ns : sequence of int
+        Sample sizes, each at least 2.
+    repetitions : int
+        Runs per sample size, at least 1.
+    seed : None, int or numpy.random.Generator
+        Makes the whole study reproducible.
+
+    Returns
+    -------
+    numpy.ndarray
+        One rms error per sample size.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rms = monte_carlo_rms_errors(lambda x: x, lambda rng, n: rng.normal(size=n),
+    ...                              0.0, [100, 10_000], repetitions=50, seed=0)
+    >>> [round(float(r), 2) for r in rms]  # sigma / sqrt(n) = 0.1 and 0.01
+    [0.1, 0.01]
+    """
+    exact = require_real_scalar(exact, "exact")
+    repetitions = require_int(repetitions, "repetitions", minimum=1)
+    rng = _generator(seed)
+    return np.array(
+        [
+            math.sqrt(
+                sum(
+                    (monte_carlo(f, sample, n, seed=rng).estimate - exact) ** 2
+                    for _ in range(repetitions)
+                )
+                / repetitions
+            )
+            for n in ns
+        ]
+    )
+
+
+# --------------------------------------------------------------------------
+# Many dimensions: a grid against Monte Carlo
+# --------------------------------------------------------------------------
+
+
+def grid_midpoint(f: Callable, dimension: int, points_per_axis: int) -> float:
+    r"""The tensor-product midpoint rule on the unit cube :math:`[0, 1]^d`.
+
+    The cube is cut into :math:`m^d` small cubes of side :math:`h = 1/m`, and
+    ``f`` is taken at their centres:
+
+    .. math:: \int_{[0,1]^d} f \approx h^d \sum_{i_1, \dots, i_d = 0}^{m-1}
+       f\bigl((i_1 + \tfrac12) h, \dots, (i_d + \tfrac12) h\bigr).
+
+    The error is :math:`O(h^2) = O(N^{-2/d})` with :math:`N = m^d` nodes: for
+    a fixed budget of nodes, the grid's accuracy collapses as :math:`d` grows,
+    while Monte Carlo's :math:`O(N^{-1/2})` does not depend on :math:`d`.
+
+    Parameters
+    ----------
+    f : callable
+        Called once on the array of the :math:`m^d` nodes, shape
+        ``(m**d, d)``; returns one finite number per node.
+    dimension : int
+        :math:`d \ge 1`.
+    points_per_axis : int
+        :math:`m \ge 1`; :math:`m^d` may not exceed 10 million.
+
+    Returns
+    -------
+    float
+        The estimate.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`riemann`; ``ValueError`` if :math:`m^d` is too large.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grid_midpoint(lambda p: p.sum(axis=1), 3, 4)  # exact on x + y + z: 3/2
+    1.5
+    >>> grid = grid_midpoint(lambda p: np.exp(p).prod(axis=1), 2, 50)
+    >>> f"{grid:.6f} vs (e - 1)**2 = {(np.e - 1) ** 2:.6f}"  # error O(h**2)
+    '2.952394 vs (e - 1)**2 = 2.952492'
+    """
+    f = require_callable(f, "f")
+    d = require_int(dimension, "dimension", minimum=1)
+    m = require_int(points_per_axis, "points_per_axis", minimum=1)
+    if m**d > 10_000_000:
+        raise ValueError(
+            f"points_per_axis ** dimension must be at most 10 million nodes, got "
+            f"{m}**{d} = {m**d:.3g}: a grid in {d} dimensions is too large (the "
+            "curse of dimensionality; Monte Carlo does not need a grid)"
+        )
+    axis = (np.arange(m) + 0.5) / m
+    nodes = np.stack(np.meshgrid(*[axis] * d, indexing="ij"), axis=-1).reshape(-1, d)
+    return float(np.mean(_one_value_per_point(f, "f", nodes, "node")))
+
+
+def _exponential_product(points: np.ndarray) -> np.ndarray:
+    """The integrand of :func:`dimension_study`, normalised to integrate to 1."""
+    return np.prod(np.exp(points) / (math.e - 1), axis=1)
+
+
+@dataclass(frozen=True)
+class DimensionStudy:
+    r"""The result of :func:`dimension_study`: one entry per dimension.
+
+    Attributes
+    ----------
+    dimensions : numpy.ndarray
+        The dimensions :math:`d`.
+    points_per_axis : numpy.ndarray
+        The grid's :math:`m = \lfloor N^{1/d} \rfloor`.
+    nodes : numpy.ndarray
+        The grid's number of nodes, :math:`m^d \le N`: a grid cannot use
+        the whole budget unless :math:`N` is a perfect :math:`d`-th power.
+    grid_errors : numpy.ndarray
+        :math:`|1 - Q_{\text{grid}}|` (deterministic).
+    monte_carlo_errors : numpy.ndarray
+        The root-mean-square error of Monte Carlo with the whole budget of
+        :math:`N` points, over the repetitions.
+    monte_carlo_stderrs : numpy.ndarray
+        The mean standard error Monte Carlo reported about itself.
+    repetitions : int
+        Monte Carlo runs per dimension.
+    budget : int
+        :math:`N`, the most evaluations of :math:`f` each method may make.
+    """
+
+    dimensions: np.ndarray
+    points_per_axis: np.ndarray
+    nodes: np.ndarray
+    grid_errors: np.ndarray
+    monte_carlo_errors: np.ndarray
+    monte_carlo_stderrs: np.ndarray
+    repetitions: int
+    budget: int
+
+
+def dimension_study(
+    dimensions: Any = tuple(range(1, 13)),
+    budget: int = 4096,
+    *,
+    repetitions: int = 20,
+    seed: Any = 0,
+) -> DimensionStudy:
+    r"""A grid against Monte Carlo on :math:`[0, 1]^d`, with the same budget.
+
+    The integrand is :math:`f(x) = \prod_{i=1}^d e^{x_i}/(e - 1)`, whose
+    integral is exactly 1 in every dimension (so the errors compare across
+    dimensions) and whose variance under the uniform distribution,
+    :math:`\bigl(\tfrac{e+1}{2(e-1)}\bigr)^d - 1`, grows slowly. Both methods
+    may evaluate :math:`f` at most :math:`N` times. For each :math:`d` the grid
+    takes :math:`m = \lfloor N^{1/d} \rfloor` points per axis
+    (:func:`grid_midpoint`; its :math:`m^d` nodes may fall far short of
+    :math:`N`, which is part of its curse) and Monte Carlo :math:`N` uniform
+    points, ``repetitions`` times.
+
+    Parameters
+    ----------
+    dimensions : sequence of int
+        The dimensions, each at least 1.
+    budget : int
+        :math:`N`, the most function evaluations allowed, at least 2 (and at
+        most 1 million).
+    repetitions : int
+        Monte Carlo runs per dimension, at least 2.
+    seed : None, int or numpy.random.Generator
+        Makes the Monte Carlo runs reproducible.
+
+    Returns
+    -------
+    DimensionStudy
+
+    Examples
+    --------
+    >>> study = dimension_study([1, 10], budget=1024, repetitions=10, seed=0)
+    >>> study.points_per_axis.tolist(), study.nodes.tolist()
+    ([1024, 2], [1024, 1024])
+    >>> bool(study.grid_errors[0] < study.monte_carlo_errors[0])  # 1-D: grid wins
+    True
+    >>> bool(study.grid_errors[1] > study.monte_carlo_errors[1])  # 10-D: MC wins
+    True
+    """
+    budget = require_int(budget, "budget", minimum=2, maximum=1_000_000)
+    repetitions = require_int(repetitions, "repetitions", minimum=2)
+    dims = [require_int(d, "dimensions", minimum=1) for d in dimensions]
+    if not dims:
+        raise ValueError("dimensions must hold at least one dimension")
+    rng = _generator(seed)
+    per_axis, nodes, grid, mc, stderr = [], [], [], [], []
+    for d in dims:
+        # The integer m with m**d <= budget, free of floating-point roots.
+        m = max(1, round(budget ** (1 / d)))
+        while m**d > budget:
+            m -= 1
+        while (m + 1) ** d <= budget:
+            m += 1
+        per_axis.append(m)
+        nodes.append(m**d)
+        grid.append(abs(1.0 - grid_midpoint(_exponential_product, d, m)))
+        runs = [
+            monte_carlo(
+                _exponential_product,
+                lambda generator, n, d=d: generator.random((n, d)),
+                budget,
+                seed=rng,
+            )
+            for _ in range(repetitions)
+        ]
+        mc.append(math.sqrt(np.mean([(run.estimate - 1.0) ** 2 for run in runs])))
+        stderr.append(float(np.mean([run.stderr for run in runs])))
+    return DimensionStudy(
+        np.array(dims),
+        np.array(per_axis),
+        np.array(nodes),
+        np.array(grid),
+        np.array(mc),
+        np.array(stderr),
+        repetitions,
+        budget,
+    )
+
+
+# --------------------------------------------------------------------------
+# The integrands of Chapter 8
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Integrand:
+    r"""A function on an interval with its exact integral, for the chapter's figures.
+
+    Attributes
+    ----------
+    name : str
+        What the explorer's menu shows.
+    f : callable
+        Vectorised.
+    a, b : float
+        The interval.
+    exact : float
+        :math:`\int_a^b f(x)\,dx`, in closed form.
+    latex : str
+        The formula, for titles.
+    """
+
+    name: str
+    f: Callable[[np.ndarray], np.ndarray]
+    a: float
+    b: float
+    exact: float
+    latex: str
+
+
+def _bump(x: np.ndarray) -> np.ndarray:
+    return np.exp(-(x**2) / 2)
+
+
+#: The integrands of the AreaExplorer and the convergence figures, by name: a
+#: smooth growing one, a cubic (Simpson is exact), a Gaussian bump over a wide
+#: interval (the trapezoid rule's exponential convergence) and :math:`\sqrt x`,
+#: whose infinite slope at 0 slows every rule.
+INTEGRANDS = {
+    item.name: item
+    for item in (
+        Integrand("eˣ on [0, 2]", np.exp, 0.0, 2.0, math.e**2 - 1, r"e^x"),
+        Integrand(
+            "cubic x³ − 2x + 1 on [−1, 2]",
+            lambda x: x**3 - 2 * x + 1,
+            -1.0,
+            2.0,
+            3.75,
+            r"x^3 - 2x + 1",
+        ),
+        Integrand(
+            "bump e^(−x²/2) on [−10, 10]",
+            _bump,
+            -10.0,
+            10.0,
+            math.sqrt(2 * math.pi) * math.erf(10 / math.sqrt(2)),
+            r"e^{-x^2/2}",
+        ),
+        Integrand("√x on [0, 1]", np.sqrt, 0.0, 1.0, 2 / 3, r"\sqrt{x}"),
+    )
+}
+
+
+def _relu(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0.0)
+
+
+def _above(x: np.ndarray) -> np.ndarray:
+    return (x > 1.5).astype(np.float64)
+
+
+#: Expectations :math:`E[f(X)]` under :math:`X \sim N(0, 1)` with closed forms,
+#: for the MonteCarloExplorer: name -> (f, exact value).
+GAUSSIAN_EXPECTATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], float]] = {
+    "X²": (np.square, 1.0),
+    "ReLU max(X, 0)": (_relu, 1 / math.sqrt(2 * math.pi)),
+    "eˣ (heavy right tail)": (np.exp, math.exp(0.5)),
+    "indicator X > 1.5": (_above, 1 - NormalDist().cdf(1.5)),
+}
+
+
+def running_estimates(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    r"""The Monte Carlo estimate and its standard error after each new point.
+
+    For :math:`k = 1, \dots, n`: the mean :math:`\hat\mu_k` of the first
+    :math:`k` values and :math:`s_k / \sqrt k`, with :math:`s_k` their sample
+    standard deviation (``ddof=1``), what :func:`monte_carlo` would report
+    with those :math:`k` points. The first standard error (one point) is nan.
+
+    Parameters
+    ----------
+    values : array_like, shape (n,) or (runs, n)
+        :math:`f(X_1), \dots, f(X_n)`, finite; a 2-D array holds one run
+        per row, each treated on its own.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The running means and standard errors, of the shape of ``values``.
+
+    Examples
+    --------
+    >>> means, stderrs = running_estimates([1.0, 3.0, 2.0])
+    >>> means.tolist(), [round(s, 4) for s in stderrs[1:].tolist()]
+    ([1.0, 2.0, 2.0], [1.0, 0.5774])
+    """
+    y = require_real_array(values, "values").astype(np.float64)
+    if y.ndim not in (1, 2) or y.shape[-1] == 0:
+        raise ValueError(
+            f"values must be a 1-D array or a 2-D array of runs, got shape {y.shape}"
+        )
+    # Sums about each run's first value: the variance does not change, and
+    # cancellation stays small because the shift is a typical value.
+    shift = y[..., :1]
+    shifted = y - shift
+    k = np.arange(1, y.shape[-1] + 1)
+    means = np.cumsum(shifted, axis=-1) / k
+    squares = np.cumsum(shifted**2, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        variance = np.maximum(squares - k * means**2, 0.0) / (k - 1)
+        stderrs = np.sqrt(variance / k)
+    stderrs[..., 0] = math.nan
+    return means + shift, stderrs

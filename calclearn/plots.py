@@ -4,13 +4,17 @@ Explorers redraw on every slider step, so they cannot afford to rebuild a
 figure each time (about 90 ms). :class:`LiveFigure` renders the unchanging part
 of a figure once, keeps that bitmap, and per update only restores it and draws
 the few artists that move (matplotlib's *blitting*), then encodes a
-palette PNG. That takes a few milliseconds.
+palette PNG. That takes a few milliseconds. An axes whose limits or content
+change is redrawn alone, or restored from an earlier drawing of that state,
+and text is drawn from a cache of rendered strings.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import textwrap
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,9 +23,14 @@ import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import (
+    FigureCanvasAgg,
+    RendererAgg,
+    get_hinting_flag,
+)
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
+from matplotlib.ft2font import RenderMode
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
@@ -78,8 +87,165 @@ def house_style() -> Iterator[None]:
         yield
 
 
+class _TextCache:
+    """Rendered strings by what decides their pixels: text, font, angle.
+
+    Shared by every figure of the process (tick labels, titles and axis
+    labels repeat across figures), least recently used out first.
+    """
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self.capacity = capacity
+        self._items: dict[tuple, tuple] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple | None:
+        with self._lock:
+            item = self._items.pop(key, None)
+            if item is not None:
+                self._items[key] = item  # now the most recent
+            return item
+
+    def put(self, key: tuple, item: tuple) -> None:
+        with self._lock:
+            self._items[key] = item
+            while len(self._items) > self.capacity:
+                del self._items[next(iter(self._items))]
+
+
+_TEXT_CACHE = _TextCache()
+
+
+class _TextCachingRenderer(RendererAgg):
+    """Matplotlib's Agg renderer, drawing each string from a cache of bitmaps.
+
+    Agg renders every glyph of every string afresh (about 60 µs a glyph), so
+    text is most of the cost of redrawing an axes: its tick labels, labels and
+    title. Here a string is rasterised once, at a whole-pixel origin, into
+    one coverage bitmap (its glyphs combined as successive blending would),
+    and later drawn from it in one call. Text lands up to half a pixel from
+    where matplotlib would put it, as before matplotlib 3.11; the result does
+    not depend on whether the string was cached. TeX goes the usual way.
+    """
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath == "TeX" or not s:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        antialiased = bool(gc.get_antialiased())
+        key = (
+            s,
+            bool(ismath),
+            tuple(prop.__dict__.values()),
+            float(angle),
+            antialiased,
+            self.dpi,
+            get_hinting_flag(),
+            features if features is None else tuple(features),
+            language
+            if language is None or isinstance(language, str)
+            else str(language),
+        )
+        cached = _TEXT_CACHE.get(key)
+        if cached is None:
+            if ismath:
+                parse = self.mathtext_parser.parse(
+                    s, self.dpi, prop, antialiased=antialiased
+                )
+                glyphs = [
+                    (font, size, index, dx, dy)
+                    for font, size, _char, index, dx, dy in parse.glyphs
+                ]
+                boxes = tuple(parse.rects)
+            else:
+                font = self._prepare_font(prop)
+                size = prop.get_size_in_points()
+                glyphs = [
+                    (item.ft_object, size, item.glyph_index, item.x, item.y)
+                    for item in font._layout(
+                        s,
+                        flags=get_hinting_flag(),
+                        features=features,
+                        language=language,
+                    )
+                ]
+                boxes = ()
+            cached = (_rasterise(glyphs, angle, self.dpi, antialiased), boxes)
+            _TEXT_CACHE.put(key, cached)
+        (coverage, left, top), boxes = cached
+        # The origin on whole pixels; FreeType's y runs upwards.
+        origin_x, origin_y = round(x), round(self.height - y)
+        if coverage is not None:
+            self._renderer.draw_text_image(
+                coverage,
+                origin_x + left,
+                int(self.height) - (origin_y + top) + coverage.shape[0],
+                0,
+                gc,
+            )
+        if boxes:  # a fraction's bar, a root's line: drawn as usual
+            self._draw_text_glyphs_and_boxes(
+                gc, origin_x, self.height - origin_y, angle, (), boxes
+            )
+
+
+def _rasterise(glyphs, angle: float, dpi: float, antialiased: bool):
+    """One coverage bitmap of ``glyphs`` laid out from the origin (0, 0).
+
+    Returns ``(bitmap, left, top)``: the uint8 bitmap and the pixel position
+    of its top-left corner relative to the origin (``top`` upwards), or
+    ``(None, 0, 0)`` when nothing is inked.
+    """
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    rotation = (0x10000 * np.array([[cos, -sin], [sin, cos]])).round().astype(int)
+    mode = RenderMode.NORMAL if antialiased else RenderMode.MONO
+    pieces = []
+    for font, size, index, dx, dy in glyphs:
+        font.set_size(size, dpi)
+        font._set_transform(
+            rotation,
+            [round(0x40 * (dx * cos - dy * sin)), round(0x40 * (dx * sin + dy * cos))],
+        )
+        bitmap = font._render_glyph(index, get_hinting_flag(), mode)
+        buffer = np.array(bitmap.buffer, dtype=np.uint8)
+        if not antialiased:
+            buffer *= 0xFF
+        if buffer.size:
+            pieces.append((buffer, bitmap.left, bitmap.top))
+    if not pieces:
+        return None, 0, 0
+    left = min(x for _, x, _ in pieces)
+    right = max(x + b.shape[1] for b, x, _ in pieces)
+    top = max(t for _, _, t in pieces)
+    bottom = min(t - b.shape[0] for b, _, t in pieces)
+    coverage = np.zeros((top - bottom, right - left), dtype=np.uint16)
+    for buffer, x, t in pieces:
+        region = coverage[
+            top - t : top - t + buffer.shape[0], x - left : x - left + buffer.shape[1]
+        ]
+        # Two glyphs over one pixel cover it as blending one after the other.
+        region += buffer - (region * buffer + 127) // 255
+    return coverage.astype(np.uint8), left, top
+
+
+class _TextCachingCanvas(FigureCanvasAgg):
+    """The Agg canvas, with the text-caching renderer."""
+
+    def get_renderer(self):
+        width, height = self.get_width_height(physical=True)
+        key = width, height, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = _TextCachingRenderer(width, height, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+
 def new_figure(width: float = 7.0, height: float = 4.2) -> Figure:
     """A figure with an Agg canvas and no pyplot state (nothing to close).
+
+    The canvas draws text from a cache of rendered strings (see
+    :class:`_TextCachingRenderer`).
 
     Parameters
     ----------
@@ -92,7 +258,7 @@ def new_figure(width: float = 7.0, height: float = 4.2) -> Figure:
     """
     with house_style():
         figure = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(figure)
+    _TextCachingCanvas(figure)
     return figure
 
 
@@ -168,8 +334,13 @@ def _palette_fits(frame: Image.Image, pixels: np.ndarray) -> bool:
     width = pixels.shape[1]
     step = next(k for k in range(5, width + 2) if width % k)
     colours = np.asarray(frame.getpalette()[:768], dtype=np.int16).reshape(-1, 3)
-    shown = colours[np.asarray(frame).reshape(-1)[::step]]
-    error = np.abs(shown - pixels.reshape(-1, 4)[::step, :3]).max(axis=-1)
+    index = np.asarray(frame).reshape(-1)[::step]
+    drawn = pixels.reshape(-1, 4)[::step]
+    # Channel by channel: 3x faster than one reduction over an axis of 3.
+    error = np.abs(colours[index, 0] - drawn[:, 0])
+    for channel in (1, 2):
+        moved_by = np.abs(colours[index, channel] - drawn[:, channel])
+        np.maximum(error, moved_by, out=error)
     moved = np.count_nonzero(error > _PALETTE_TOLERANCE)
     return moved <= error.size // 1000 and int(error.max()) <= _PALETTE_WORST
 
@@ -196,14 +367,25 @@ class LiveFigure:
     blit : bool
         With ``False`` every render draws the whole figure, as a naive
         explorer would; the benchmark uses it as the baseline.
+    frame_messages : bool
+        Whether :meth:`render` draws the message boxes into the frame. An
+        :class:`~calclearn.widgets.Explorer` passes ``False``: it shows the
+        messages as text beside the image (drawing a 200-character message
+        costs matplotlib 6 to 30 ms a frame, more than all the rest), and
+        draws them into its still images only (``render(messages=True)``).
 
     Notes
     -----
     Build the axes and artists on :attr:`figure`, register the ones that
     change with :meth:`animate`, and call :meth:`render` after each change.
-    When anything else changes (limits, a new landscape), call
-    :meth:`invalidate` so the background is rendered again.
+    When anything else changes (a new landscape, a title), call
+    :meth:`invalidate` so the background is rendered again; after limits
+    change call :meth:`invalidate_limits` (or use :meth:`fit_ylim`,
+    :meth:`fit_step_xlim`), which reuses the axes' earlier drawings.
     """
+
+    #: Bytes of axes drawings kept for reuse (see :meth:`invalidate_limits`).
+    snapshot_budget = 16 * 2**20
 
     def __init__(
         self,
@@ -211,18 +393,30 @@ class LiveFigure:
         height: float = 4.2,
         figure: Figure | None = None,
         blit: bool = True,
+        frame_messages: bool = True,
     ) -> None:
         self.figure = new_figure(width, height) if figure is None else figure
         self.blit = blit
+        self.frame_messages = frame_messages
         self._animated: list[Artist] = []
         self._background = None
         self._stale_axes: set[Axes] = set()
         self._extents: dict[Axes, Bbox] = {}
         self._messages: dict[Axes, Artist] = {}
+        # What each box says, unwrapped, and its kind: for the text version.
+        self._said: dict[Axes, tuple[str, str]] = {}
         # The palette of a recent frame: reused while it fits (0.7 ms), as
         # the octree quantizer costs about 8 ms a frame.
         self._palette: Image.Image | None = None
-        self._label_chars: dict[Axes, int] = {}  # at the last layout
+        # Drawings of single axes by state (see invalidate_limits), oldest
+        # first, and what each axes shows (a key given to invalidate, or a
+        # token of its own).
+        self._snapshots: dict[tuple, tuple[Any, int]] = {}
+        self._snapshot_bytes = 0
+        self._content: dict[Axes, Any] = {}
+        #: How many times the whole background has been drawn.
+        self.backgrounds = 0
+        self._views: dict[Axes, list[tuple[Any, Any]]] = {}  # see keep_views
 
     def animate(self, artist: Artist) -> Artist:
         """Mark ``artist`` as one that changes on updates; return it."""
@@ -230,34 +424,113 @@ class LiveFigure:
         self._animated.append(artist)
         return artist
 
-    def invalidate(self, ax: Axes | None = None, relayout: bool = False) -> None:
+    def invalidate(
+        self, ax: Axes | None = None, relayout: bool = False, key: Any = None
+    ) -> None:
         """Mark the background stale: the next render redraws it.
 
         Parameters
         ----------
         ax : Axes, optional
-            Only this axes changed (its limits, its title): the next render
-            redraws just its region, at a fraction of the cost of the whole.
+            Only this axes changed (its title, its static artists): the next
+            render redraws just its region, at a fraction of the cost of the
+            whole. (After a change of its limits only, call
+            :meth:`invalidate_limits`.)
         relayout : bool
             Place the axes afresh too (for tick labels or titles of another
             size), which costs about twice a plain full redraw.
+        key : hashable, optional
+            What the axes shows now, in full: equal keys (with equal limits)
+            promise equal drawings, so a drawing of this key made earlier is
+            reused instead of drawn again (e.g. ``key=(curve, window)`` when a
+            dropdown chose the curve). Without a key, earlier drawings are
+            never reused.
         """
         if ax is None or relayout:
             self._background = None
         else:
             self._stale_axes.add(ax)
+        if ax is not None:
+            self._content[ax] = object() if key is None else ("key", key)
         if relayout:
             self.figure.set_layout_engine("constrained")
 
     def invalidate_limits(self, ax: Axes) -> None:
-        """Mark ``ax`` stale after its limits changed.
+        """Mark ``ax`` stale after its limits (and nothing else) changed.
 
-        Redraws that axes alone while its y tick labels are no longer than at
-        the last layout; longer ones ("12.5" after "4") would run into the
-        neighbour, so then the figure is laid out afresh (about 10x the cost).
+        Redraws that axes alone, or reuses its drawing at these limits when it
+        has been drawn so before (dragging a slider back and forth revisits a
+        few limits). Tick labels wider than the room the last layout left them
+        ("125" after "4") would run into the neighbour: then the figure is
+        laid out afresh (about 10x the cost of one axes).
         """
-        longer = _tick_label_chars(ax) > self._label_chars.get(ax, 0)
-        self.invalidate(ax, relayout=longer)
+        self._stale_axes.add(ax)
+        if self._snapshot_key(ax) in self._snapshots:
+            return  # drawn at this layout before: its labels fit
+        if not self._labels_fit(ax):
+            self.invalidate(relayout=True)
+
+    def _labels_fit(self, ax: Axes) -> bool:
+        """Whether the y axis of ``ax`` (tick labels, label) fits its region."""
+        region = self._extents.get(ax)
+        if region is None or self._background is None:
+            return True  # the next render lays the figure out anyway
+        drawn = ax.yaxis.get_tightbbox(self.figure.canvas.get_renderer())
+        return drawn is None or (region.x0 <= drawn.x0 and drawn.x1 <= region.x1)
+
+    def keep_views(self, ax: Axes, views: Iterable[tuple[Any, Any]]) -> None:
+        """Draw ``ax`` at each of ``views`` ahead, after each whole redraw.
+
+        ``views`` are ``(xlim, ylim)`` pairs (``None`` keeps that axis's
+        current limits): the few limits a slider can lead to, e.g.
+        ``[((0, n), None) for n in (10, 20, 50, 100)]`` for
+        :meth:`fit_step_xlim`. Moving to one of them later restores its
+        drawing (about 1 ms) instead of drawing it (20 to 40 ms), at the cost
+        of drawing them all once when the explorer is built.
+        """
+        self._views[ax] = list(views)
+
+    def _draw_views(self, canvas: FigureCanvasAgg) -> None:
+        """Keep drawings of the views asked for by :meth:`keep_views`."""
+        renderer = canvas.get_renderer()
+        for ax, views in self._views.items():
+            shown = ax.get_xlim(), ax.get_ylim()
+            for xlim, ylim in views:
+                ax.set_xlim(shown[0] if xlim is None else xlim)
+                ax.set_ylim(shown[1] if ylim is None else ylim)
+                drawn = self._snapshot_key(ax) in self._snapshots
+                if drawn or not self._labels_fit(ax):
+                    continue  # or it needs a layout of its own
+                _paint_over(self.figure, renderer, self._extents[ax])
+                ax.draw(renderer)
+                self._store_snapshot(canvas, ax)
+            ax.set_xlim(shown[0])
+            ax.set_ylim(shown[1])
+        if self._views:
+            canvas.restore_region(self._background)
+
+    def _snapshot_key(self, ax: Axes) -> tuple:
+        """What decides the drawing of ``ax``: its content and its view."""
+        return (
+            id(ax),
+            self._content.setdefault(ax, object()),
+            tuple(ax.get_xlim()),
+            tuple(ax.get_ylim()),
+            ax.get_xscale(),
+            ax.get_yscale(),
+        )
+
+    def _store_snapshot(self, canvas: FigureCanvasAgg, ax: Axes) -> None:
+        """Keep the drawing of ``ax`` (its region, without animated artists)."""
+        box = Bbox.intersection(self._extents[ax], self.figure.bbox)
+        if box is None:
+            return
+        size = 4 * int(box.width + 2) * int(box.height + 2)
+        self._snapshots[self._snapshot_key(ax)] = (canvas.copy_from_bbox(box), size)
+        self._snapshot_bytes += size
+        while self._snapshot_bytes > self.snapshot_budget and len(self._snapshots) > 1:
+            oldest = next(iter(self._snapshots))
+            self._snapshot_bytes -= self._snapshots.pop(oldest)[1]
 
     def message_box(self, ax: Axes, loc: str = "upper center") -> Artist:
         """An (initially empty) message box in ``ax``, placed where data is not.
@@ -289,9 +562,10 @@ class LiveFigure:
     ) -> None:
         """Keep ``[low, high]`` in view on ``ax``, rescaling only when needed.
 
-        The limits move (a full redraw) only when the data leaves them or
-        shrinks to less than a quarter of them, and then to rounded values, so
-        dragging a slider rarely rescales.
+        The limits move (a redraw of ``ax``) only when the data leaves them or
+        shrinks to less than a quarter of them, and then to coarsely rounded
+        values (multiples of a quarter of a 1-2-5 span), so that dragging a
+        slider rarely rescales and mostly revisits limits drawn before.
         """
         if symmetric:
             high = max(abs(low), abs(high))
@@ -301,12 +575,12 @@ class LiveFigure:
         fits = bottom <= low and high <= top
         if fits and span >= 0.25 * (top - bottom):
             return
-        step = nice_ceiling(span) / 10
-        margin = 0.15 * span
+        step = nice_ceiling(span) / 4
+        margin = 0.1 * span
         bottom = np.floor((low - margin) / step) * step
         top = np.ceil((high + margin) / step) * step
         ax.set_ylim(-top if symmetric else bottom, top)
-        self.invalidate(ax)
+        self.invalidate_limits(ax)
 
     def fit_step_xlim(self, ax: Axes, steps: int) -> None:
         """Show steps 0 to ``steps`` on ``ax``'s x axis, rescaling only when needed.
@@ -320,7 +594,7 @@ class LiveFigure:
         if start == 0 and needed <= end < 5 * needed:
             return
         ax.set_xlim(0, needed)
-        self.invalidate(ax)
+        self.invalidate_limits(ax)
 
     def say(self, ax: Axes, text: str, kind: str = "info") -> None:
         """Show ``text`` in the message box of ``ax`` (empty text hides it)."""
@@ -329,11 +603,13 @@ class LiveFigure:
         # keeping the line breaks the text asks for.
         width = ax.get_position().width * self.figure.get_figwidth() * 100
         columns = max(20, int(width / 6.5))
-        box.set_text(
-            "\n".join(textwrap.fill(line, columns) for line in text.split("\n"))
-        )
+        if self._said.get(ax) != (text, kind):
+            box.set_text(
+                "\n".join(textwrap.fill(line, columns) for line in text.split("\n"))
+            )
+            box.get_bbox_patch().set(**MESSAGE_STYLE[kind])
+            self._said[ax] = (text, kind)
         box.set_visible(bool(text))
-        box.get_bbox_patch().set(**MESSAGE_STYLE[kind])
 
     def hide_messages(self) -> None:
         """Hide every message box (the next :meth:`say` shows its own again)."""
@@ -368,32 +644,60 @@ class LiveFigure:
                 artist.set_visible(True)
 
     def _redraw_axes(self, canvas: FigureCanvasAgg) -> None:
-        """Repaint the stale axes' regions (ticks and titles included) in place."""
+        """Repaint the stale axes' regions (ticks and titles included) in place,
+        from an earlier drawing of the same state when there is one."""
         renderer = canvas.get_renderer()
         for ax in self._stale_axes:
+            snapshot = self._snapshots.pop(self._snapshot_key(ax), None)
+            if snapshot is not None:
+                self._snapshots[self._snapshot_key(ax)] = snapshot  # most recent
+                canvas.restore_region(snapshot[0])
+                continue
             _paint_over(self.figure, renderer, self._extents[ax])
             ax.draw(renderer)  # its animated artists are skipped, as in a full draw
+            self._store_snapshot(canvas, ax)
         self._stale_axes.clear()
         self._background = canvas.copy_from_bbox(self.figure.bbox)
 
     def messages(self) -> list[str]:
         """The texts of the visible message boxes (what the learner reads)."""
+        return [text.replace("\n", " ") for text, _ in self.message_items()]
+
+    def message_items(self) -> list[tuple[str, str]]:
+        """``(text, kind)`` of each visible message, line breaks kept, unwrapped."""
         return [
-            box.get_text().replace("\n", " ")
-            for box in self._messages.values()
-            if box.get_visible() and box.get_text()
+            self._said[ax]
+            for ax, box in self._messages.items()
+            if box.get_visible() and self._said.get(ax, ("", ""))[0]
         ]
 
-    def render(self, optimize: bool = False) -> bytes:
+    def render(self, optimize: bool = False, messages: bool | None = None) -> bytes:
         """Draw what changed and return the whole figure as PNG bytes.
 
         ``optimize``: a smaller, slower PNG (see :func:`encode_png`).
+        ``messages``: draw the message boxes (default :attr:`frame_messages`).
         """
         canvas = self.figure.canvas
+        messages = self.frame_messages if messages is None else messages
         if not self.blit:
             canvas.draw()
             return encode_png(canvas.buffer_rgba(), optimize)
+        self.draw_frame(messages)
+        return self._encode(canvas.buffer_rgba(), optimize)
+
+    def draw_frame(self, messages: bool | None = None) -> None:
+        """Draw what changed into the canvas, without encoding a PNG.
+
+        For drawing a state ahead of need (its axes drawings are kept: see
+        :meth:`invalidate_limits`); :meth:`render` is this plus the PNG.
+        """
+        canvas = self.figure.canvas
+        messages = self.frame_messages if messages is None else messages
+        if not self.blit:
+            canvas.draw()
+            return
         if self._background is None:
+            self.backgrounds += 1
             self._palette = None  # new colours behind: a new palette
             canvas.draw()  # animated artists are skipped by a full draw
             # Constrained layout has placed the axes; solving it again on every
@@ -401,7 +705,6 @@ class LiveFigure:
             self.figure.set_layout_engine("none")
             self._background = canvas.copy_from_bbox(self.figure.bbox)
             self._stale_axes.clear()
-            self._label_chars = {ax: _tick_label_chars(ax) for ax in self.figure.axes}
             # Each axes' region, ticks and titles included, with some room for
             # labels that grow a little: what a partial redraw paints over.
             # (Measured once: measuring again costs as much as drawing.)
@@ -409,14 +712,20 @@ class LiveFigure:
                 ax: ax.get_tightbbox(canvas.get_renderer()).padded(6)
                 for ax in self.figure.axes
             }
+            # Drawings of another layout no longer fit; this one's do.
+            self._snapshots.clear()
+            self._snapshot_bytes = 0
+            for ax in self.figure.axes:
+                self._store_snapshot(canvas, ax)
+            self._draw_views(canvas)
         else:
             canvas.restore_region(self._background)
             if self._stale_axes:
                 self._redraw_axes(canvas)
+        boxes = () if messages else self._messages.values()
         for artist in self._animated:
-            if artist.get_visible():
+            if artist.get_visible() and artist not in boxes:
                 self.figure.draw_artist(artist)
-        return self._encode(canvas.buffer_rgba(), optimize)
 
     def _encode(self, buffer: Any, optimize: bool) -> bytes:
         """:func:`encode_png`, reusing the last palette while it fits the frame."""
@@ -437,21 +746,17 @@ class LiveFigure:
         """Free the figure: its artists, the cached background, the canvas."""
         self._animated.clear()
         self._messages.clear()
+        self._said.clear()
         self._extents.clear()
-        self._label_chars.clear()
+        self._snapshots.clear()
+        self._snapshot_bytes = 0
+        self._content.clear()
+        self._views.clear()
         self._stale_axes.clear()
         self._background = None
         self._palette = None
         self.figure.clear()
         FigureCanvasAgg(self.figure)  # a fresh canvas drops the renderer's buffer
-
-
-def _tick_label_chars(ax: Axes) -> int:
-    """Characters in the longest y tick label ``ax`` shows at its limits."""
-    low, high = sorted(ax.get_ylim())
-    ticks = [t for t in ax.yaxis.get_major_locator()() if low <= t <= high]
-    labels = ax.yaxis.get_major_formatter().format_ticks(ticks)
-    return max((len(label) for label in labels), default=0)
 
 
 def _paint_over(figure: Figure, renderer: Any, box: Bbox) -> None:

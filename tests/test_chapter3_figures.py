@@ -28,7 +28,7 @@ from calclearn.plots import gradient_field_figure
 
 
 def _renderer(explorer):
-    explorer.live.render()
+    explorer.live.render(messages=True)  # as in the still image
     return explorer.live.figure.canvas.get_renderer()
 
 

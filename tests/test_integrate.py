@@ -17,11 +17,23 @@ import pytest
 import sympy
 
 from calclearn import (
+    GAUSSIAN_EXPECTATIONS,
+    INTEGRANDS,
+    QUADRATURE_RULES,
+    RULE_ORDERS,
     ImportanceEstimate,
     MonteCarloEstimate,
+    convergence_order,
+    dimension_study,
+    grid_midpoint,
     importance_sampling,
     monte_carlo,
+    monte_carlo_rms_errors,
+    quadrature,
+    quadrature_errors,
     riemann,
+    rule_nodes_and_weights,
+    running_estimates,
     simpson,
     trapezoid,
 )
@@ -825,7 +837,54 @@ BAD_CALLS = [
         "sample",
     ),
     ("is f raises", importance(f=lambda t: t.undefined), ValueError, "f"),
-]
+    # the rules by name, orders, studies (Chapter 8)
+    ("quadrature unknown rule", lambda: quadrature(np.exp, 0, 1, 4, "gauss"),
+     ValueError, "rule"),
+    ("quadrature rule not text", lambda: quadrature(np.exp, 0, 1, 4, 2), TypeError,
+     "rule"),
+    ("quadrature odd simpson", lambda: quadrature(np.exp, 0, 1, 3, "simpson"),
+     ValueError, "n"),
+    ("errors exact nan",
+     lambda: quadrature_errors(np.exp, 0, 1, math.nan, [2], "left"), ValueError,
+     "exact"),
+    ("order lengths differ", lambda: convergence_order([1, 2], [1]), ValueError,
+     "steps"),
+    ("order one point", lambda: convergence_order([1], [1]), ValueError, "steps"),
+    ("order zero error", lambda: convergence_order([1, 2], [0.0, 1.0]), ValueError,
+     "errors"),
+    ("order negative step", lambda: convergence_order([-1, 2], [1, 1]), ValueError,
+     "steps"),
+    ("order equal steps", lambda: convergence_order([1, 1], [1, 2]), ValueError,
+     "steps"),
+    ("order text", lambda: convergence_order(["a", "b"], [1, 2]), TypeError, "steps"),
+    ("rms repetitions 0",
+     lambda: monte_carlo_rms_errors(np.sin, normal_draws, 0.0, [10], repetitions=0),
+     ValueError, "repetitions"),
+    ("rms n 1", lambda: monte_carlo_rms_errors(np.sin, normal_draws, 0.0, [1]),
+     ValueError, "n"),
+    ("grid f not callable", lambda: grid_midpoint(1.0, 2, 3), TypeError, "f"),
+    ("grid dimension 0", lambda: grid_midpoint(np.sum, 0, 3), ValueError,
+     "dimension"),
+    ("grid m float", lambda: grid_midpoint(np.sum, 2, 3.5), TypeError,
+     "points_per_axis"),
+    ("grid too large",
+     lambda: grid_midpoint(lambda p: p[:, 0], 20, 10), ValueError, "points_per_axis"),
+    ("grid f wrong shape", lambda: grid_midpoint(lambda p: p, 2, 3), ValueError, "f"),
+    ("study budget 1", lambda: dimension_study([1], budget=1), ValueError, "budget"),
+    ("study repetitions 1", lambda: dimension_study([1], repetitions=1), ValueError,
+     "repetitions"),
+    ("study dimension 0", lambda: dimension_study([0]), ValueError, "dimensions"),
+    ("study no dimensions", lambda: dimension_study([]), ValueError, "dimensions"),
+    ("running empty", lambda: running_estimates([]), ValueError, "values"),
+    ("nodes a >= b", lambda: rule_nodes_and_weights(1, 0, 4, "left"), ValueError, "a"),
+    ("nodes odd simpson", lambda: rule_nodes_and_weights(0, 1, 3, "simpson"),
+     ValueError, "n"),
+    ("nodes bad rule", lambda: rule_nodes_and_weights(0, 1, 3, "gauss"), ValueError,
+     "rule"),
+    ("running 3-D", lambda: running_estimates(np.ones((2, 2, 2))), ValueError,
+     "values"),
+    ("running nan", lambda: running_estimates([1.0, math.nan]), ValueError, "values"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -852,3 +911,208 @@ def test_a_raising_function_keeps_its_own_error_as_the_cause():
     with pytest.raises(ValueError, match="f raised ZeroDivisionError") as info:
         trapezoid(lambda x: 1 // 0, 0, 1, 4)
     assert isinstance(info.value.__cause__, ZeroDivisionError)
+
+
+# --------------------------------------------------------------------------
+# Chapter 8 additions: the rules by name, measured orders, many dimensions
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule", QUADRATURE_RULES)
+def test_quadrature_dispatches_to_the_rule_itself(rule):
+    direct = {
+        "trapezoid": lambda: trapezoid(np.exp, -1.0, 2.0, 6),
+        "simpson": lambda: simpson(np.exp, -1.0, 2.0, 6),
+    }.get(rule, lambda: riemann(np.exp, -1.0, 2.0, 6, rule=rule))
+    assert quadrature(np.exp, -1.0, 2.0, 6, rule) == direct()  # the same float
+
+
+@pytest.mark.parametrize("rule", QUADRATURE_RULES)
+def test_quadrature_errors_are_the_absolute_errors(rule):
+    exact = exact_integral(sympy.exp(X), 0, 1)
+    ns = [2, 4, 8]
+    errors = quadrature_errors(np.exp, 0.0, 1.0, exact, ns, rule)
+    expected = [abs(exact - quadrature(np.exp, 0.0, 1.0, n, rule)) for n in ns]
+    np.testing.assert_array_equal(errors, expected)
+
+
+@pytest.mark.parametrize("order", [-0.5, 1.0, 2.0, 4.0, 3.7])
+def test_convergence_order_recovers_an_exact_power_law(order):
+    steps = np.array([0.3, 0.1, 0.03, 0.01])
+    assert convergence_order(steps, 2.5 * steps**order) == pytest.approx(
+        order, abs=1e-10
+    )
+
+
+@pytest.mark.parametrize("rule", QUADRATURE_RULES)
+def test_measured_orders_match_the_documented_orders(rule):
+    # Exact integral by sympy; h from 1/8 to 1/128, far above round-off for
+    # Simpson (its error at h = 1/128 is about 1e-11).
+    exact = exact_integral(sympy.exp(X) * sympy.sin(X), 0, 1)
+    ns = np.array([8, 16, 32, 64, 128])
+    f = numpy_function(sympy.exp(X) * sympy.sin(X))
+    slope = convergence_order(1 / ns, quadrature_errors(f, 0.0, 1.0, exact, ns, rule))
+    assert slope == pytest.approx(RULE_ORDERS[rule], abs=0.05)
+
+
+def test_monte_carlo_rms_errors_are_the_rms_of_repeated_runs():
+    # The same generator stream, run by hand: the function adds nothing else.
+    rng = np.random.default_rng(3)
+    by_hand = [
+        math.sqrt(
+            np.mean(
+                [
+                    (monte_carlo(np.cos, normal_draws, n, seed=rng).estimate - 0.5) ** 2
+                    for _ in range(5)
+                ]
+            )
+        )
+        for n in (10, 40)
+    ]
+    measured = monte_carlo_rms_errors(
+        np.cos, normal_draws, 0.5, [10, 40], repetitions=5, seed=3
+    )
+    np.testing.assert_allclose(measured, by_hand, rtol=1e-14)
+
+
+def test_monte_carlo_rms_error_is_sigma_over_root_n():
+    # X ~ N(0, 1), f = x: sigma = 1. Over R = 400 runs the rms has a relative
+    # standard deviation of about 1/sqrt(2R) = 3.5 %: 15 % is over 4 of them.
+    ns = np.array([16, 256])
+    rms = monte_carlo_rms_errors(
+        lambda x: x, normal_draws, 0.0, ns, repetitions=400, seed=1
+    )
+    np.testing.assert_allclose(rms, 1 / np.sqrt(ns), rtol=0.15)
+
+
+def _midpoint_product_exactly(m: int, d: int) -> float:
+    """The grid midpoint rule on prod e^x_i/(e - 1), by a sympy sum: exact."""
+    i = sympy.Symbol("i", integer=True)
+    one_axis = sympy.summation(sympy.exp((i + sympy.Rational(1, 2)) / m), (i, 0, m - 1))
+    return float((one_axis / (m * (sympy.E - 1))) ** d)
+
+
+@pytest.mark.parametrize(("d", "m"), [(1, 7), (2, 5), (3, 4), (5, 3), (8, 2)])
+def test_grid_midpoint_matches_the_exact_sum(d, m):
+    value = grid_midpoint(lambda p: np.prod(np.exp(p) / (math.e - 1), axis=1), d, m)
+    assert value == pytest.approx(_midpoint_product_exactly(m, d), rel=1e-13)
+
+
+def test_grid_midpoint_is_exact_on_multilinear_functions():
+    # x1 x2 + 3 x3 - x1 x2 x3 over [0, 1]^3: 1/4 + 3/2 - 1/8 (sympy).
+    x1, x2, x3 = sympy.symbols("x1 x2 x3")
+    expr = x1 * x2 + 3 * x3 - x1 * x2 * x3
+    exact = float(sympy.integrate(expr, (x1, 0, 1), (x2, 0, 1), (x3, 0, 1)))
+    value = grid_midpoint(
+        lambda p: p[:, 0] * p[:, 1] + 3 * p[:, 2] - p[:, 0] * p[:, 1] * p[:, 2], 3, 3
+    )
+    assert value == pytest.approx(exact, rel=1e-14)
+
+
+def test_grid_midpoint_in_one_dimension_is_the_midpoint_rule():
+    assert grid_midpoint(lambda p: np.sin(p[:, 0]), 1, 9) == pytest.approx(
+        riemann(np.sin, 0.0, 1.0, 9), rel=1e-15
+    )
+
+
+def test_dimension_study_grid_errors_and_budget():
+    study = dimension_study(range(1, 9), budget=1000, repetitions=4, seed=0)
+    for d, m, nodes, error in zip(
+        study.dimensions,
+        study.points_per_axis,
+        study.nodes,
+        study.grid_errors,
+        strict=True,
+    ):
+        assert nodes == m**d <= 1000 < (m + 1) ** d
+        assert error == pytest.approx(
+            abs(1 - _midpoint_product_exactly(m, d)), rel=1e-9
+        )
+    assert study.budget == 1000 and study.repetitions == 4
+
+
+def test_dimension_study_monte_carlo_error_is_sigma_over_root_n():
+    # Var f = ((e + 1) / (2 (e - 1)))^d - 1 (sympy below). The mean reported
+    # stderr over 40 runs is within a few per cent of sigma/sqrt(N); the rms
+    # error over 40 runs has a relative spread of about 1/sqrt(80) = 11 %.
+    u = sympy.Symbol("u")
+    second_moment = sympy.integrate((sympy.exp(u) / (sympy.E - 1)) ** 2, (u, 0, 1))
+    dims = np.array([1, 3, 6, 10])
+    study = dimension_study(dims, budget=2000, repetitions=40, seed=5)
+    sigma = np.sqrt(float(second_moment) ** dims - 1)
+    np.testing.assert_allclose(
+        study.monte_carlo_stderrs, sigma / np.sqrt(2000), rtol=0.05
+    )
+    np.testing.assert_allclose(
+        study.monte_carlo_errors, sigma / np.sqrt(2000), rtol=0.4
+    )
+
+
+def test_dimension_study_shows_the_curse_of_dimensionality():
+    # What Chapter 8 claims from its figure (budget 4096, 20 runs, seed 0).
+    study = dimension_study(range(1, 13), budget=4096, repetitions=20, seed=0)
+    grid, mc = study.grid_errors, study.monte_carlo_errors
+    assert np.all(grid[:5] < mc[:5]), "the grid wins up to 5 dimensions"
+    assert np.all(grid[5:] > mc[5:]), "Monte Carlo wins from 6 dimensions on"
+    assert grid[-1] / mc[-1] > 5
+    assert grid[-1] / grid[0] > 1e7, "the grid loses eight orders of magnitude"
+
+
+@pytest.mark.parametrize("n", [2, 3, 17, 200])
+def test_running_estimates_are_what_monte_carlo_reports_on_each_prefix(n):
+    values = np.random.default_rng(n).gamma(2.0, 3.0, size=200) + 100.0
+    means, stderrs = running_estimates(values)
+    assert means[n - 1] == pytest.approx(np.mean(values[:n]), rel=1e-13)
+    expected = np.std(values[:n], ddof=1) / math.sqrt(n)
+    assert stderrs[n - 1] == pytest.approx(expected, rel=1e-9)
+    assert math.isnan(stderrs[0])
+
+
+def test_running_estimates_treat_each_row_as_a_run():
+    rows = np.random.default_rng(0).normal(size=(3, 50))
+    means, stderrs = running_estimates(rows)
+    for row, m, s in zip(rows, means, stderrs, strict=True):
+        one_means, one_stderrs = running_estimates(row)
+        np.testing.assert_array_equal(m, one_means)
+        np.testing.assert_array_equal(s[1:], one_stderrs[1:])
+
+
+@pytest.mark.parametrize("name", list(INTEGRANDS))
+def test_integrands_exact_values_against_sympy(name):
+    expressions = {
+        "eˣ on [0, 2]": sympy.exp(X),
+        "cubic x³ − 2x + 1 on [−1, 2]": X**3 - 2 * X + 1,
+        "bump e^(−x²/2) on [−10, 10]": sympy.exp(-(X**2) / 2),
+        "√x on [0, 1]": sympy.sqrt(X),
+    }
+    item = INTEGRANDS[name]
+    expr = expressions[name]
+    assert item.exact == pytest.approx(exact_integral(expr, item.a, item.b), rel=1e-15)
+    xs = np.linspace(item.a, item.b, 7)
+    np.testing.assert_allclose(item.f(xs), numpy_function(expr)(xs), rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", list(GAUSSIAN_EXPECTATIONS))
+def test_gaussian_expectations_against_sympy(name):
+    density = sympy.exp(-(X**2) / 2) / sympy.sqrt(2 * sympy.pi)
+    expressions = {
+        "X²": X**2,
+        "ReLU max(X, 0)": sympy.Max(X, 0),
+        "eˣ (heavy right tail)": sympy.exp(X),
+        "indicator X > 1.5": sympy.Piecewise((1, X > sympy.Rational(3, 2)), (0, True)),
+    }
+    f, exact = GAUSSIAN_EXPECTATIONS[name]
+    expr = expressions[name]
+    integral = sympy.integrate(expr * density, (X, -sympy.oo, sympy.oo))
+    assert exact == pytest.approx(float(integral), rel=1e-14)
+    xs = np.array([-2.0, -0.3, 0.0, 1.2, 1.6])
+    np.testing.assert_allclose(f(xs), [float(expr.subs(X, x)) for x in xs], rtol=1e-15)
+
+
+@pytest.mark.parametrize("rule", QUADRATURE_RULES)
+def test_nodes_and_weights_reproduce_the_rule(rule):
+    nodes, weights = rule_nodes_and_weights(-1.0, 2.0, 6, rule)
+    assert float(np.sum(weights * np.cosh(nodes))) == pytest.approx(
+        quadrature(np.cosh, -1.0, 2.0, 6, rule), rel=1e-15
+    )
+    assert float(np.sum(weights)) == pytest.approx(3.0, rel=1e-15)  # exact on 1

@@ -65,10 +65,68 @@ def test_each_exercise_fails_as_given_and_passes_with_its_solution(path):
         solution = cells[index]
         stub = cells[index - 1]
         assert stub.cell_type == "code", "the solution follows the exercise cell"
-        assert solution.metadata.get("jupyter", {}).get("source_hidden"), (
-            "solutions are collapsed"
+        collapsed = solution.metadata.get("jupyter", {})
+        assert collapsed.get("source_hidden"), "solutions are collapsed"
+        assert collapsed.get("outputs_hidden"), (
+            "a solution's ✅ output is collapsed too: it would give the answer away"
         )
         stub_says = "".join(_text(o) for o in stub.outputs)
         solution_says = "".join(_text(o) for o in solution.outputs)
         assert stub_says.startswith("❌"), f"cell {index - 1}: {stub_says!r}"
         assert solution_says.startswith("✅"), f"cell {index}: {solution_says!r}"
+
+
+def _heading(path: Path) -> str:
+    """The notebook's title, from its first level-1 heading."""
+    notebook = nbformat.read(path, as_version=4)
+    return re.search(r"^# (.+)$", _markdown(notebook), re.MULTILINE).group(1)
+
+
+def _links(source: str) -> dict[str, str]:
+    """Target notebook → link text, for every link to a notebook in ``source``."""
+    return {
+        target: text.strip()
+        for text, target in re.findall(r"\[([^\]]+)\]\(([\w.]+\.ipynb)\)", source)
+    }
+
+
+def _names_the_chapter(text: str, path: Path) -> bool:
+    """Whether a link's text is the chapter's heading or a shortening of it."""
+    heading = _heading(path)
+    short = text.replace("←", "").replace("→", "").replace("\n", " ").strip()
+    short = re.sub(r"\s+", " ", short)
+    return path.name.startswith("00_") or heading.startswith(short)
+
+
+@pytest.mark.parametrize(
+    "index", range(len(NOTEBOOKS)), ids=lambda i: NOTEBOOKS[i].name
+)
+def test_previous_and_next_links_follow_the_chapter_order(index):
+    """The top line links back and on; the last cell leads to the next chapter."""
+    path = NOTEBOOKS[index]
+    notebook = nbformat.read(path, as_version=4)
+    previous = NOTEBOOKS[index - 1] if index > 0 else None
+    following = NOTEBOOKS[index + 1] if index + 1 < len(NOTEBOOKS) else NOTEBOOKS[0]
+    if previous is not None:
+        top = _links(notebook.cells[0].source.strip().splitlines()[0])
+        assert previous.name in top, f"{path.name}'s top line links back"
+        assert "←" in top[previous.name]
+        assert _names_the_chapter(top[previous.name], previous), top[previous.name]
+        if following is not NOTEBOOKS[0]:
+            assert following.name in top, f"{path.name}'s top line links on"
+            assert _names_the_chapter(top[following.name], following)
+    ending = _links(notebook.cells[-1].source)
+    assert following.name in ending, f"{path.name} ends with a link to {following.name}"
+    assert _names_the_chapter(ending[following.name], following), ending
+
+
+def test_start_page_lists_every_chapter_in_order():
+    start = nbformat.read(NOTEBOOKS[0], as_version=4)
+    listed = re.findall(
+        r"^\| (\d+) \| \[([^\]]+)\]\(([\w.]+\.ipynb)\)", _markdown(start), re.MULTILINE
+    )
+    assert [(n, target) for n, _, target in listed] == [
+        (str(n), p.name) for n, p in enumerate(NOTEBOOKS) if n > 0
+    ]
+    for n, title, _ in listed:
+        assert _names_the_chapter(f"Chapter {n} · {title}", NOTEBOOKS[int(n)]), title

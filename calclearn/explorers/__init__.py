@@ -9,7 +9,9 @@ from calclearn.explorers.backprop import (
     DecisionBoundaryExplorer,
     GradientFlowExplorer,
 )
+from calclearn.explorers.capstone import RegularisationExplorer
 from calclearn.explorers.chain_rule import BackwardPassExplorer
+from calclearn.explorers.curvature import NewtonExplorer, TaylorExplorer
 from calclearn.explorers.derivatives import (
     LearningRateExplorer,
     SecantExplorer,
@@ -19,6 +21,14 @@ from calclearn.explorers.gradients import (
     ConditioningExplorer,
     DirectionalDerivativeExplorer,
     GradientDescentExplorer,
+)
+from calclearn.explorers.integration import AreaExplorer, MonteCarloExplorer
+from calclearn.explorers.minibatch import BatchSizeExplorer
+from calclearn.explorers.optimizers import (
+    ClippingExplorer,
+    MomentumExplorer,
+    OptimizerRaceExplorer,
+    ScheduleExplorer,
 )
 from calclearn.explorers.partials import SliceExplorer
 
@@ -34,18 +44,38 @@ EXPLORERS = (
     BackwardPassExplorer,
     DecisionBoundaryExplorer,
     GradientFlowExplorer,
+    AreaExplorer,
+    MonteCarloExplorer,
+    TaylorExplorer,
+    NewtonExplorer,
+    BatchSizeExplorer,
+    MomentumExplorer,
+    OptimizerRaceExplorer,
+    ScheduleExplorer,
+    ClippingExplorer,
+    RegularisationExplorer,
 )
 
 __all__ = [
     "EXPLORERS",
+    "AreaExplorer",
     "BackwardPassExplorer",
+    "BatchSizeExplorer",
+    "ClippingExplorer",
     "ConditioningExplorer",
     "DecisionBoundaryExplorer",
     "DirectionalDerivativeExplorer",
     "GradientDescentExplorer",
     "GradientFlowExplorer",
     "LearningRateExplorer",
+    "MomentumExplorer",
+    "MonteCarloExplorer",
+    "NewtonExplorer",
+    "OptimizerRaceExplorer",
+    "RegularisationExplorer",
+    "ScheduleExplorer",
     "SecantExplorer",
     "SliceExplorer",
     "StepSizeExplorer",
+    "TaylorExplorer",
 ]

@@ -620,7 +620,7 @@ class GradientFlowExplorer(Explorer):
         if fits and current_top - current_bottom <= hi - lo + 5:
             return
         ax.set_ylim(10.0 ** math.floor(lo - 1), 10.0 ** math.ceil(hi + 1))
-        self.live.invalidate(ax)
+        self.live.invalidate_limits(ax)
 
 
 def _flow_verdict(ratio: float, smallest: float, largest: float) -> tuple[str, str]:

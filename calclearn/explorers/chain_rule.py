@@ -327,6 +327,7 @@ class BackwardPassExplorer(Explorer):
         "by its local derivative and passes the product back to its operands."
     )
     width, height = 8.8, 4.2
+    prerender = ("graph",)  # each graph drawn ahead: choosing one is instant
 
     def make_controls(self):
         names = list(EXAMPLE_GRAPHS)
@@ -467,7 +468,8 @@ class BackwardPassExplorer(Explorer):
         for other, graph in self.graphs.items():
             for artist in (*graph.ax.patches, *graph.ax.texts):
                 artist.set_visible(other == name)
-        self.live.invalidate(drawn.ax)  # only its region: the others are empty
+        # Only its region: the others are empty.
+        self.live.invalidate(drawn.ax, key=name)
         self.set_range("step", 0, drawn.trace.steps, self.controls["step"].value)
         self._shown = name
         return drawn

@@ -172,7 +172,7 @@ class SecantExplorer(Explorer):
             self.ax.set_ylim(*ylim)
             self.ax.set_title(f"f(x) = ${c.latex()}$")
             self._curve_name, self._view = curve, view
-            self.live.invalidate(self.ax)
+            self.live.invalidate(self.ax, key=(curve, view))
         fx, fxh = float(c.f(x)), float(c.f(x + h))
         slope, exact = (fxh - fx) / h, float(c.df(x))
         f2 = float(c.d2f(x))
@@ -181,7 +181,7 @@ class SecantExplorer(Explorer):
         if title != self._law:
             self.err_ax.set_title(title, fontsize=10)
             self._law = title
-            self.live.invalidate(self.err_ax)
+            self.live.invalidate(self.err_ax, key=title)
         span = np.array(view)
         self.secant.set_data(span, fx + slope * (span - x))
         self.tangent.set_data(span, fx + exact * (span - x))
@@ -224,6 +224,8 @@ class StepSizeExplorer(Explorer):
         "the point: the V-shaped curves keep their best step near √ε and ∛ε."
     )
     width, height = 7.4, 4.4
+    # Each function and precision drawn ahead: a choice then costs a restore.
+    prerender = ("curve", "precision")
     _METHODS = (
         ("forward", COLORS["secant"], "forward  O(h)"),
         ("central", COLORS["function"], "central  O(h²)"),
@@ -314,7 +316,7 @@ class StepSizeExplorer(Explorer):
             self._fit_error_axis(f, lambda t: float(c.df(t)), dtype)
             self.ax.set_title(f"f(x) = ${c.latex()}$ in {precision} (ε = {eps:.1e})")
             self._shown = (curve, precision)
-            self.live.invalidate(self.ax)
+            self.live.invalidate(self.ax, key=self._shown)
         exact = float(c.df(x))
         best = {}
         for method, _, _ in self._METHODS:
@@ -435,8 +437,8 @@ class LearningRateExplorer(Explorer):
             f"best η = 1/f″(x*) = {1 / curvature:.3g}",
             fontsize=9.5,
         )
-        self.live.invalidate(self.ax)
-        self.live.invalidate(self.lr_ax)
+        self.live.invalidate(self.ax, key=(name, curvature))
+        self.live.invalidate(self.lr_ax, key=(name, curvature))
 
     def _explain(self, run, lr: float, curvature: float, target: float):
         """The message for ``run``, in terms of the factor 1 − η f″(x*)."""
@@ -524,7 +526,7 @@ class LearningRateExplorer(Explorer):
             return
         self._gap_decades = (low, high)
         self.err_ax.set_ylim(10 ** (low - 0.3), 10 ** (high + 0.3))
-        self.live.invalidate(self.err_ax)
+        self.live.invalidate_limits(self.err_ax)
 
     def draw(self, curve: str, lr: float, x0: float, steps: int) -> None:
         c = CURVES[curve]

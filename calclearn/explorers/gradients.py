@@ -31,6 +31,10 @@ _DIRECTION_LANDSCAPES = ["Himmelblau", "Booth", "Rosenbrock", "Saddle"]
 _DESCENT_LANDSCAPES = ["Quadratic bowl", "Booth", "Himmelblau", "Rosenbrock", "Beale"]
 
 
+#: The upper limits fit_step_xlim gives a step axis: 10, 20, 50, 100, ...
+_STEP_LIMITS = [m * 10**e for e in range(1, 6) for m in (1, 2, 5)]
+
+
 def _arrow(ax, color: str, style: str = "-|>") -> FancyArrowPatch:
     arrow = FancyArrowPatch(
         (0, 0), (0, 0), arrowstyle=style, mutation_scale=16, color=color, lw=2.2
@@ -104,6 +108,9 @@ class DirectionalDerivativeExplorer(ContourExplorer):
         # colour bar label.
         self.slope_ax.yaxis.tick_right()
         self.slope_ax.yaxis.set_label_position("right")
+        # A fixed place, room for tick labels up to "−250" beside it: wider
+        # labels after a rescale then fit without laying the figure out anew.
+        self.slope_ax.yaxis.set_label_coords(1.15, 0.5)
         self.slope_ax.spines["left"].set_visible(False)
         self.slope_ax.spines["right"].set_visible(True)
         self.slope_ax.set_title("slope in direction u")
@@ -163,7 +170,7 @@ def _fit_log_ylim(
     if fits and current_top - current_bottom <= top - bottom + 1:
         return
     ax.set_ylim(10.0**bottom, 10.0**top)
-    live.invalidate(ax)
+    live.invalidate_limits(ax)
 
 
 def _describe_run(
@@ -286,7 +293,7 @@ class GradientDescentExplorer(ContourExplorer):
                 fontsize=9.5,
             )
             self._theory_shown = key
-            self.live.invalidate(self.distance_ax)
+            self.live.invalidate(self.distance_ax, key=key)
         return eigenvalues
 
     def draw(self, landscape: str, lr: float, steps: int, x: float, y: float) -> None:
@@ -450,6 +457,14 @@ class ConditioningExplorer(Explorer):
         )
         # From ‖p₀‖ ≈ 4.3 (the bowl's start) to 10⁶ times closer.
         self.err_ax.set_ylim(1e-6, 1e1)
+        # Decades only: 50 minor ticks would triple the cost of a rescale.
+        self.err_ax.minorticks_off()
+        # Every step axis κ can lead to, drawn ahead: up to 14,000 steps (κ =
+        # 1000 with the cautious step), so limits up to 20,000.
+        live.keep_views(
+            self.err_ax,
+            [((0, limit), None) for limit in _STEP_LIMITS if limit <= 20_000],
+        )
         self.err_ax.set_xlabel("step k")
         self.err_ax.set_ylabel("distance to the minimum ‖pₖ − p*‖")
         self.err_ax.legend(loc="lower left")

@@ -37,6 +37,8 @@ class SliceExplorer(ContourExplorer):
         "for ∂f/∂y."
     )
     width, height = 8.8, 4.2
+    # The other slice drawn ahead (again after each new landscape).
+    prerender = ("along",)
 
     def make_controls(self):
         return {
@@ -75,6 +77,9 @@ class SliceExplorer(ContourExplorer):
             )[0]
         )
         self.slice_ax.set_ylabel("f on the slice")
+        # A fixed place, room for tick labels up to "−2500" beside it: wider
+        # labels after a rescale then fit without laying the figure out anew.
+        self.slice_ax.yaxis.set_label_coords(-0.17, 0.5)
         live.message_box(self.slice_ax)
         self._along_shown = None
 
@@ -93,7 +98,7 @@ class SliceExplorer(ContourExplorer):
             self.slice_ax.set_xlabel(name)
             self.slice_ax.set_title(f"the slice: f along {name}, {fixed} held fixed")
             self._along_shown = along
-            self.live.invalidate(self.slice_ax)
+            self.live.invalidate(self.slice_ax, key=(landscape, along))
 
         point = np.array([x, y])
         ts = np.linspace(*window, 300)

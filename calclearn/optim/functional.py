@@ -188,6 +188,10 @@ class Sweep:
         The step at which a diverged cell blew up, -1 elsewhere.
     tol : float
     max_steps : int
+    paths : numpy.ndarray or None, shape grid + (max_steps + 1, 2)
+        With ``keep_paths=True``: every cell's iterates, step by step; after
+        a cell stops (converged, diverged, undefined) its last point repeats.
+        ``paths[..., :steps + 1, :]`` is the path :func:`minimize` returns.
     """
 
     optimizer: str
@@ -200,6 +204,7 @@ class Sweep:
     diverged_at: np.ndarray = field(repr=False)
     tol: float = 1e-10
     max_steps: int = 0
+    paths: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -254,6 +259,7 @@ def sweep(
     x0: Any = None,
     steps: int = 200,
     tol: float = 1e-10,
+    keep_paths: bool = False,
     **hyperparameters: Any,
 ) -> Sweep:
     r"""Run an optimizer for every combination of hyperparameters, all at once.
@@ -281,6 +287,9 @@ def sweep(
         Most steps per cell.
     tol : float
         A cell converges when :math:`\|\nabla f\| \le` ``tol``.
+    keep_paths : bool
+        Also keep every cell's path (:attr:`Sweep.paths`), for explorers
+        that draw many runs.
     **hyperparameters
         Numbers, or 1-D sequences to sweep. The True/False options
         (``nesterov``, ``amsgrad``, ...) and ``betas`` can only be fixed.
@@ -349,6 +358,11 @@ def sweep(
     if _norm(g0) <= tol:
         status[...] = "converged"
     active = status == "unfinished"
+    if not isinstance(keep_paths, bool):
+        raise TypeError(f"keep_paths must be True or False, got {keep_paths!r}")
+    paths = np.empty((*shape, steps + 1, 2)) if keep_paths else None
+    if paths is not None:
+        paths[...] = x[..., None, :]
     state: dict[str, Any] = {}
     # Cells that blow up produce inf and nan on the way; they are masked out
     # below, so the warnings say nothing.
@@ -386,6 +400,10 @@ def sweep(
             taken[moved] = k + 1
             status[moved & (_norm(g) <= tol)] = "converged"
             active = status == "unfinished"
+            if paths is not None:
+                paths[..., k + 1, :] = x
+    if paths is not None:  # every cell stopped early: their last points repeat
+        paths[..., int(taken.max(initial=0)) + 1 :, :] = x[..., None, :]
     return Sweep(
         optimizer=cls.__name__,
         axes={name: values.copy() for name, values in axes.items()},
@@ -397,4 +415,5 @@ def sweep(
         diverged_at=diverged_at,
         tol=tol,
         max_steps=steps,
+        paths=paths,
     )
