@@ -83,6 +83,31 @@ def test_mlp_backprop_passes_a_gradient_check_on_every_weight():
     assert check.relative_error < 1e-9, check
 
 
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_stacked_backprop_equals_mlp_backprop_network_by_network(activation):
+    """Three different networks stepped at once give each one's own gradients."""
+    X, y = MOONS
+    nets = [
+        _net_arrays(MLP([2, 7, 5, 2], activation=activation, seed=seed))
+        for seed in (1, 2, 3)
+    ]
+    stacked_weights = [np.stack([w[layer] for w, _ in nets]) for layer in range(3)]
+    stacked_biases = [np.stack([b[layer] for _, b in nets]) for layer in range(3)]
+    losses, weight_grads, bias_grads, logits = backprop._stacked_backprop(
+        stacked_weights, stacked_biases, X, y, activation
+    )
+    for k, (weights, biases) in enumerate(nets):
+        loss, dWs, dbs, activations = mlp_backprop(weights, biases, X, y, activation)
+        assert losses[k] == pytest.approx(loss, rel=1e-14)
+        for dW, db, stacked_dW, stacked_db in zip(
+            dWs, dbs, weight_grads, bias_grads, strict=True
+        ):
+            np.testing.assert_allclose(stacked_dW[k], dW, rtol=1e-13, atol=1e-16)
+            np.testing.assert_allclose(stacked_db[k], db, rtol=1e-13, atol=1e-16)
+        expected_logits = activations[-1] @ weights[-1] + biases[-1]
+        np.testing.assert_allclose(logits[k], expected_logits, rtol=1e-13, atol=1e-15)
+
+
 # --------------------------------------------------------------------------
 # Training.
 # --------------------------------------------------------------------------
@@ -102,6 +127,60 @@ def test_training_is_deterministic_and_cached():
     backprop._train.cache_clear()
     again = train_classifier(0.1, 4, "relu", steps=40)
     np.testing.assert_array_equal(first.losses, again.losses)
+
+
+#: The explorer's learning-rate stops, and one rate that diverges.
+RATES = (*(10.0 ** (k / 2) for k in range(-4, 2)), 1e4)
+
+
+def _single_run_losses(lr, width, activation, steps=300):
+    """Gradient descent one run at a time, with the chapter's mlp_backprop.
+
+    Returns the losses (nan from a divergence on), the accuracies and the step
+    at which the loss left [0, 1e3), as train_classifier defines them.
+    """
+    X, y = MOONS
+    init = "he" if activation == "relu" else "xavier"
+    weights, biases = _net_arrays(MLP([2, width, width, 2], activation, init, seed=0))
+    losses, accuracies = np.full(steps + 1, np.nan), np.full(steps + 1, np.nan)
+    for step in range(steps + 1):
+        with np.errstate(all="ignore"):
+            loss, dWs, dbs, activations = mlp_backprop(
+                weights, biases, X, y, activation
+            )
+        if not (math.isfinite(loss) and loss < 1e3):
+            return losses, accuracies, step
+        losses[step] = loss
+        logits = activations[-1] @ weights[-1] + biases[-1]
+        accuracies[step] = np.mean(logits.argmax(axis=1) == y)
+        for W, dW in zip(weights, dWs, strict=True):
+            W -= lr * dW
+        for b, db in zip(biases, dbs, strict=True):
+            b -= lr * db
+    return losses, accuracies, None
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_training_every_rate_at_once_matches_one_run_at_a_time(activation):
+    """The stacked runs (a diverging one among them) equal separate runs.
+
+    Training with tanh or ReLU at η ≥ 1 amplifies round-off (summing the bias
+    gradients in another order changed some losses several-fold within 300
+    steps; one ulp on them fails this test), so the 1e-10 also checks that
+    the stacked step does each run's arithmetic in the same order.
+    """
+    runs = backprop._train_rates(RATES, 8, activation, 300, 10, 0)
+    for lr, run in zip(RATES, runs, strict=True):
+        losses, accuracies, diverged_at = _single_run_losses(lr, 8, activation)
+        assert run.diverged_at == diverged_at, lr
+        np.testing.assert_allclose(run.losses, losses, rtol=1e-10, atol=0)
+        np.testing.assert_array_equal(run.accuracies, accuracies)
+        stop = 301 if diverged_at is None else diverged_at
+        assert sorted(run.snapshots) == [s for s in range(0, 301, 10) if s < stop]
+    assert runs[-1].diverged_at is not None  # the diverging rate diverged
+    assert all(run.diverged_at is None for run in runs[:-1])
+    single = train_classifier(RATES[2], 8, activation)
+    np.testing.assert_allclose(single.losses, runs[2].losses, rtol=1e-10, atol=0)
 
 
 def test_training_matches_gradient_descent_with_the_engine():
@@ -132,6 +211,19 @@ def test_probabilities_equal_the_engines_softmax():
         layer.weight.data, layer.bias.data = W, b
     expected = net(X).log_softmax(axis=-1).exp().data[:, 1]
     np.testing.assert_allclose(run.probabilities(X, 125), expected, rtol=1e-12)
+
+
+def test_probabilities_over_the_grid_in_pieces_equal_the_engines():
+    """3600 points are evaluated 600 rows at a time (see _ROWS_PER_PRODUCT)."""
+    run = train_classifier(10**-0.5, 32, "tanh")
+    weights, biases = run.parameters_at(300)
+    net = MLP([2, 32, 32, 2], activation="tanh", seed=0)
+    for layer, W, b in zip(net.layers, weights, biases, strict=True):
+        layer.weight.data, layer.bias.data = W, b
+    grid = backprop._GRID_POINTS
+    expected = net(grid).log_softmax(axis=-1).exp().data[:, 1]
+    np.testing.assert_allclose(run.probabilities(grid, 300), expected, rtol=1e-12)
+    assert run.probabilities(grid[:0], 300).shape == (0,)
 
 
 def _dead_units(run) -> list[int]:
@@ -266,23 +358,43 @@ def test_boundary_explorer_reports_the_runs_loss_and_accuracy():
     explorer.close()
 
 
-def test_boundary_explorer_trains_off_grid_rates_at_the_nearest_stop():
+def test_boundary_explorer_shows_off_grid_rates_at_the_nearest_stop():
     explorer = DecisionBoundaryExplorer()
-    backprop._train.cache_clear()
     explorer.update(lr=0.12)  # between the stops 0.1 and 0.316
     assert explorer.last_error is None
-    assert backprop._train.cache_info().currsize == 1
-    hits = backprop._train.cache_info().hits
-    nearest = 10.0**-1
-    train_classifier(nearest, 16, "tanh")
-    assert backprop._train.cache_info().hits == hits + 1
+    nearest = train_classifier(10.0**-1, 16, "tanh")
+    assert f"loss {nearest.losses[300]:.3g}" in " ".join(explorer.live.messages())
+    explorer.close()
+
+
+def test_boundary_explorer_trains_only_when_the_width_changes():
+    """A new width trains its 3 blocks (one per activation, every rate in each)."""
+    backprop._train_rates.cache_clear()
+    explorer = DecisionBoundaryExplorer()
+    assert backprop._train_rates.cache_info().misses == 3
+    assert explorer.rates == pytest.approx(RATES[:-1], rel=1e-15)
+    for change in (
+        {"lr": 0.01},
+        {"activation": "relu"},
+        {"lr": 10**0.5, "step": 40},
+        {"activation": "sigmoid", "lr": 0.1},
+    ):
+        explorer.update(**change)
+    assert backprop._train_rates.cache_info().misses == 3
+    explorer.update(width=4)
+    assert backprop._train_rates.cache_info().misses == 6
+    explorer.update(width=16, activation="tanh")
+    assert backprop._train_rates.cache_info().misses == 6
+    assert explorer.last_error is None
     explorer.close()
 
 
 def test_boundary_explorer_names_a_divergence(monkeypatch):
-    real = backprop.train_classifier
+    real = backprop._train_rates
     monkeypatch.setattr(
-        backprop, "train_classifier", lambda lr, width, act: real(1e4, width, act)
+        backprop,
+        "_train_rates",
+        lambda rates, *settings: real((1e4,) * len(rates), *settings),
     )
     explorer = DecisionBoundaryExplorer()
     text = " ".join(explorer.live.messages())
@@ -502,10 +614,10 @@ def test_odd_answers_get_a_verdict_never_an_exception(check, odd, says):
     ],
 )
 def test_explorers_draw_the_same_frame_every_time(explorer_class, settings):
-    backprop._train.cache_clear()
+    backprop._train_rates.cache_clear()
     backprop._gradient_profile.cache_clear()
     first = explorer_class().update(**settings)
-    backprop._train.cache_clear()
+    backprop._train_rates.cache_clear()
     backprop._gradient_profile.cache_clear()
     second = explorer_class().update(**settings)
     assert first.last_error is None

@@ -37,7 +37,6 @@ ON_GRID = [
     ("Beale", (3.0, 0.5), "a minimum"),
     ("Beale", (0.0, 1.0), "a saddle point"),
     ("Booth", (1.0, 3.0), "a minimum"),
-    ("Saddle", (0.0, 0.0), "a saddle point"),
     ("Monkey saddle", (0.0, 0.0), "inconclusive"),
 ]
 

@@ -455,17 +455,6 @@ def test_posterior_mean_exercise(answer, verdict, words):
 # --------------------------------------------------------------------------
 
 
-def test_navigation_links_to_chapters_7_and_9():
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    top = notebook.cells[0].source.splitlines()[0]
-    last = notebook.cells[-1].source
-    assert top.startswith("[← Chapter 7 · The Hessian](07_hessian.ipynb)")
-    assert "**Chapter 8**" in top and "(00_start_here.ipynb)" in top
-    nine = "Chapter 9 · Capstone: training a model end to end"
-    assert f"[{nine} →](09_capstone.ipynb)" in top
-    assert f"[{nine}](09_capstone.ipynb)" in last
-
-
 def test_notebook_uses_both_explorers():
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
