@@ -7,7 +7,8 @@ its figure, which GitHub, nbviewer and nbconvert's exports show, and without a
 stored state they show that PNG rather than a widget that needs JavaScript
 from the web. Metadata that changes from run to run (the execution timestamps
 nbclient would write into every cell) or from machine to machine (Python's
-patch version) is not stored, so that a refresh diff shows only real changes.
+patch version) is not stored, and consecutive prints of a cell are stored as one
+output, so that a refresh diff shows only real changes.
 
 Usage: ``python -m calclearn._refresh [NOTEBOOK_OR_FOLDER ...]``
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 KERNEL_NAME = "python3"
 TIMEOUT_SECONDS = 600
@@ -38,6 +40,10 @@ def refresh(path: Path) -> float:
         record_timing=False,
     ).execute()
     seconds = time.perf_counter() - start
+    # A cell's prints arrive in as many stream outputs as the kernel flushed:
+    # one output per stream, as nbval compares them, keeps the file the same
+    # from refresh to refresh.
+    notebook, _ = CoalesceStreamsPreprocessor().preprocess(notebook, {})
     for cell in notebook.cells:  # timings stored by an older refresh or by hand
         cell.metadata.pop("execution", None)
     notebook.metadata["kernelspec"] = {

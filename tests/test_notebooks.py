@@ -130,3 +130,12 @@ def test_start_page_lists_every_chapter_in_order():
     ]
     for n, title, _ in listed:
         assert _names_the_chapter(f"Chapter {n} · {title}", NOTEBOOKS[int(n)]), title
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_each_cell_stores_its_prints_as_one_output_per_stream(path):
+    """`make refresh` coalesces streams, so a refresh diff shows only real changes."""
+    notebook = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        names = [o.name for o in cell.get("outputs", []) if o.output_type == "stream"]
+        assert len(names) == len(set(names)), f"cell {index}: {names}"

@@ -1,4 +1,4 @@
-r"""Checks for the exercises of Chapter 9, *Training a model, and its classic mistakes*.
+r"""Checks for the exercises of Chapter 9, *Capstone: training a model end to end*.
 
 1. :func:`check_l2_gradient`: the gradient of the L2 penalty.
 2. :func:`check_layer_backward`: repair a hand-written layer's backward pass.

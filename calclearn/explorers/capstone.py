@@ -1,4 +1,4 @@
-r"""Chapter 9 figures and explorer: training end to end, and its classic mistakes.
+r"""Chapter 9 figures and explorer: training a model end to end, mistakes and all.
 
 - :func:`history_figure`, :func:`lr_range_figure`, :func:`gradient_norms_figure`
   and :func:`capacity_figure` draw what :mod:`calclearn.training` measures.
