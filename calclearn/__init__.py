@@ -166,8 +166,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "stability_limit",
     ),
     "calclearn.explorers.curvature": (
+        "MEASURED_HESSIAN_SECONDS",
         "curvature_1d_figure",
         "hessian_cost_figure",
+        "hessian_cost_table",
         "hessian_costs",
         "newton_traps_figure",
         "optimizer_race_figure",

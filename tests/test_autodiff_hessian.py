@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy
-from raising import assert_raises_naming
+from raising import bad_input_test
 
 from calclearn import autodiff as ad
 from calclearn.differentiation import hessian as difference_hessian
@@ -226,10 +226,4 @@ BAD_CALLS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "argument"),
-    [row[1:] for row in BAD_CALLS],
-    ids=[row[0] for row in BAD_CALLS],
-)
-def test_bad_input_names_the_argument(call, error, argument):
-    assert_raises_naming(call, error, argument)
+test_bad_input_names_the_argument = bad_input_test(BAD_CALLS)

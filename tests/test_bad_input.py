@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 import sympy
-from raising import assert_raises_naming
+from raising import bad_input_test
 
 from calclearn import (
     Curve,
@@ -441,12 +441,7 @@ BAD_CALLS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "argument"),
-    [pytest.param(*row[1:], id=row[0]) for row in BAD_CALLS],
-)
-def test_bad_input_names_the_argument(call, error, argument):
-    assert_raises_naming(call, error, argument)
+test_bad_input_names_the_argument = bad_input_test(BAD_CALLS)
 
 
 def test_table_is_big_and_ids_are_unique():

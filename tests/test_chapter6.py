@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 import pytest
-from raising import assert_raises_naming
+from raising import bad_input_test
 
 from calclearn import (
     ILL_CONDITIONED_BOWL,
@@ -427,10 +427,4 @@ BAD_CALLS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "argument"),
-    [row[1:] for row in BAD_CALLS],
-    ids=[row[0] for row in BAD_CALLS],
-)
-def test_bad_input_names_the_argument(call, error, argument):
-    assert_raises_naming(call, error, argument)
+test_bad_input_names_the_argument = bad_input_test(BAD_CALLS)

@@ -9,12 +9,11 @@ Everything is float64; each tolerance is stated where it is used.
 from __future__ import annotations
 
 import math
-import re
-import warnings
 
 import numpy as np
 import pytest
 import sympy
+from raising import bad_input_test
 
 from calclearn import (
     GAUSSIAN_EXPECTATIONS,
@@ -887,19 +886,7 @@ BAD_CALLS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "argument"),
-    [row[1:] for row in BAD_CALLS],
-    ids=[row[0] for row in BAD_CALLS],
-)
-def test_bad_input_names_the_argument(call, error, argument):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no RuntimeWarning (or any) on the way
-        with pytest.raises((ValueError, TypeError)) as info:
-            call()
-    assert info.type is error, info.value
-    message = str(info.value)
-    assert re.match(rf"{re.escape(argument)}\b", message), message
+test_bad_input_names_the_argument = bad_input_test(BAD_CALLS)
 
 
 def test_bad_input_table_ids_are_unique():

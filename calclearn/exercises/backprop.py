@@ -17,9 +17,15 @@ import numpy as np
 from calclearn.exercises import Feedback, Mistake, check_function
 
 
-def _layer_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """Three seeded ``(x, W, b, delta)`` cases with n = 4, m = 3, k = 2."""
-    rng = np.random.default_rng(5)
+def layer_cases(
+    seed: int = 5,
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Three seeded ``(x, W, b, delta)`` cases with n = 4, m = 3, k = 2.
+
+    Every shape differs, so a missing transpose cannot go unnoticed. Shared
+    with the layer exercise of Chapter 9 (:mod:`calclearn.exercises.capstone`).
+    """
+    rng = np.random.default_rng(seed)
     return [
         (
             rng.normal(size=(4, 3)),
@@ -31,7 +37,7 @@ def _layer_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     ]
 
 
-_CASES = _layer_cases()
+_CASES = layer_cases()
 
 
 def _shapes(names: str, arrays: tuple) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from calclearn.exercises import Feedback, Mistake, check_function, to_real_array
+from calclearn.exercises.backprop import layer_cases
 from calclearn.training import LRRangeTest, stopping_epoch, tanh_layer_backward
 
 __all__ = [
@@ -86,20 +87,6 @@ def check_l2_gradient(l2_gradient_fn: Any) -> Feedback:
 # --------------------------------------------------------------------------
 
 
-def _layer_cases() -> list[tuple[np.ndarray, ...]]:
-    """Seeded ``(x, W, b, delta)``: n = 4, m = 3, k = 2 (every shape differs)."""
-    rng = np.random.default_rng(11)
-    return [
-        (
-            rng.normal(size=(4, 3)),
-            rng.normal(size=(3, 2)),
-            rng.normal(size=2),
-            rng.normal(size=(4, 2)),
-        )
-        for _ in range(3)
-    ]
-
-
 def _three_gradients(layer_backward: Any) -> Any:
     """``layer_backward`` returning one flat array ``[dW, db, dx]``, checked.
 
@@ -155,14 +142,14 @@ def check_layer_backward(layer_backward_fn: Any) -> Feedback:
         return check_function(
             layer_backward_fn,
             _flat_reference,
-            _layer_cases(),
+            layer_cases(seed=11),
             name="your layer_backward",
         )
     right = lambda h, delta: delta * (1 - h**2)  # noqa: E731
     return check_function(
         _three_gradients(layer_backward_fn),
         _flat_reference,
-        _layer_cases(),
+        layer_cases(seed=11),
         name="your layer_backward",
         success="Correct: δ_z = δ ⊙ (1 − h²) first, then every gradient of the "
         "linear map uses δ_z, including the one passed on to the layer below.",

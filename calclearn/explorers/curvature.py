@@ -667,6 +667,42 @@ def hessian_costs(sizes: Any, samples: int = COST_SAMPLES) -> dict[str, np.ndarr
     }
 
 
+#: Seconds measured by ``python benchmarks/hessian_cost.py`` (logistic
+#: regression, m = 1000, one BLAS thread, best of several runs) on the course's
+#: idle 2-core x86_64 machine, 2026-11-26. Times depend on the machine, so the
+#: notebook draws these rather than timing anything while it runs.
+MEASURED_HESSIAN_SECONDS = {
+    "n": [125, 250, 500, 1000, 2000, 4000],
+    "form_seconds": [1.30e-03, 2.72e-03, 8.68e-03, 3.40e-02, 1.15e-01, 4.55e-01],
+    "solve_seconds": [1.96e-04, 5.53e-04, 3.28e-03, 1.94e-02, 1.25e-01, 9.29e-01],
+    "hvp_seconds": [9.09e-05, 1.61e-04, 4.57e-04, 1.01e-03, 1.85e-03, 3.99e-03],
+}
+
+
+def hessian_cost_table(costs: dict) -> str:
+    """The counts of :func:`hessian_costs` as a plain-text table, a row per n.
+
+    Examples
+    --------
+    >>> print(hessian_cost_table(hessian_costs([1000])))
+             n   memory of H    form H flops   solve flops   H v flops
+         1,000    8.0e+06 B        2.0e+09       6.7e+08     4.0e+06
+    """
+    rows = ["         n   memory of H    form H flops   solve flops   H v flops"]
+    for n, memory, form, solve, product in zip(
+        costs["n"],
+        costs["hessian_bytes"],
+        costs["form_flops"],
+        costs["solve_flops"],
+        costs["hvp_flops"],
+        strict=True,
+    ):
+        rows.append(
+            f"{n:10,} {memory:10.1e} B {form:14.1e} {solve:13.1e} {product:11.1e}"
+        )
+    return "\n".join(rows)
+
+
 def hessian_cost_figure(costs: dict, measured: dict | None = None) -> Figure:
     """Log-log plots of the exact counts of :func:`hessian_costs` (memory and
     flops against n) and, if given, of measured seconds.
